@@ -1,0 +1,30 @@
+"""ConvNet Classroom: a thin router. Pages live in pages/, computation in core/."""
+import streamlit as st
+
+from pages._i18n import language_switch, t
+
+st.set_page_config(page_title="ConvNet Classroom", page_icon="🧠", layout="wide")
+language_switch()
+
+PAGES = {  # section key -> (file, title key, icon)
+    "nav.section.chapter": [("pages/home.py", "nav.home", "🏠")],
+    "nav.section.convnets": [
+        ("pages/convolution.py", "nav.convolution", "🔍"),
+        ("pages/padding_stride.py", "nav.padding_stride", "📐"),
+        ("pages/pooling.py", "nav.pooling", "🔽"),
+        ("pages/architecture.py", "nav.architecture", "🏗️"),
+    ],
+    "nav.section.small_data": [("pages/augmentation.py", "nav.augmentation", "🎲")],
+    "nav.section.results": [
+        ("pages/predict.py", "nav.predict", "🐱"),
+        ("pages/compare.py", "nav.compare", "📈"),
+        ("pages/train.py", "nav.train", "🏋️"),
+    ],
+}
+
+navigation = st.navigation({
+    t(section): [st.Page(path, title=t(title), icon=icon, default=path == "pages/home.py")
+                 for path, title, icon in entries]
+    for section, entries in PAGES.items()
+})
+navigation.run()

@@ -1,0 +1,176 @@
+"""The command line: `python -m core COMMAND`. Run `python -m core --help` for the list."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core import recipes
+
+
+def cmd_recipes(args) -> int:
+    print(f"{'id':30} {'book':10} {'epochs':>6} {'batch':>5} {'lr':>8}  aug  title")
+    for r in recipes.RECIPES.values():
+        lr = f"{r.learning_rate:g}" if r.learning_rate else "default"
+        print(f"{r.id:30} L{r.listings:9} {r.epochs:6} {r.batch_size:5} {lr:>8}  {'yes' if r.augmentation else ' - '}  {r.title}")
+    return 0
+
+
+def cmd_summary(args) -> int:
+    from core import models
+
+    recipe = recipes.get(args.recipe)
+    model = models.build(recipe, args.base, base_weights=False)
+    if recipe.unfreeze_from:
+        models.unfreeze_top(model, args.base or recipes.DEFAULT_BASE)
+    rows = models.summary_rows(model)
+    total = int(model.count_params())
+    trainable = int(sum(w.numpy().size for w in model.trainable_weights))
+    if args.json:
+        print(json.dumps({"recipe": recipe.id, "layers": rows, "params": total, "trainable_params": trainable,
+                          "trainable_weights": len(model.trainable_weights)}, indent=1))
+        return 0
+    print(f"Model: {recipe.id} (book listings {recipe.listings})")
+    print(f"{'Layer (type)':40} {'Output shape':24} {'Param #':>12}")
+    for row in rows:
+        shape = "(" + ", ".join("None" if d is None else str(d) for d in row["output_shape"]) + ")"
+        print(f"{row['layer'] + ' (' + row['type'] + ')':40} {shape:24} {row['params']:12,}")
+    print(f"Total params: {total:,}\nTrainable params: {trainable:,} ({len(model.trainable_weights)} weight tensors)")
+    return 0
+
+
+def cmd_train(args) -> int:
+    from core.train import train
+
+    run = train(args.recipe, base=args.base, epochs=args.epochs, data_dir=args.data, out=args.out,
+                seed=args.seed, start_from=args.start_from, resume=args.resume,
+                verbose=1 if sys.stdout.isatty() else 2)
+    card = json.loads((run / "card.json").read_text())
+    print(f"{run}: test accuracy {card['test_accuracy']:.4f} after {card['epochs']} epochs "
+          f"({card['seconds']:.0f} s on {card['hardware']['device']})")
+    return 0
+
+
+def cmd_export(args) -> int:
+    import keras
+    import numpy as np
+
+    from core.artifacts import atomic_write_json, sha256_file
+    from core.export import export_onnx
+
+    run = Path(args.run_dir)
+    model = keras.models.load_model(run / "model.keras")
+    rng = np.random.default_rng(0)
+    sample = rng.uniform(0, 255, (8, *model.input_shape[1:])).astype("float32")
+    diff = export_onnx(model, run / "model.onnx", sample)
+    card_path = run / "card.json"
+    if card_path.is_file():
+        card = json.loads(card_path.read_text())
+        card.update(sha256=sha256_file(run / "model.onnx"), parity_max_abs_diff=diff)
+        atomic_write_json(card_path, card)
+    print(f"{run / 'model.onnx'}: parity max abs diff {diff:.2e}")
+    return 0
+
+
+def cmd_predict(args) -> int:
+    from core.inference import BadImage, open_image, predictor
+
+    model = predictor(args.model_dir)
+    results = []
+    for image_path in args.images:
+        try:
+            p = model.predict(open_image(Path(image_path)))
+            results.append({"image": image_path, "label": p.label, "confidence": round(p.confidence, 4),
+                            "probabilities": {k: round(float(v), 4) for k, v in zip(p.labels, p.probabilities)},
+                            "latency_ms": round(p.latency_ms, 2), "provider": model.provider})
+        except (BadImage, OSError) as error:
+            results.append({"image": image_path, "error": str(error)})
+    print(json.dumps(results, indent=1))
+    return 0 if all("error" not in r for r in results) else 1
+
+
+def cmd_prepare_data(args) -> int:
+    from core.split import build_split
+
+    report = build_split(Path(args.source), Path(args.out))
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+def cmd_promote(args) -> int:
+    from core.trained import promote
+
+    print(promote(Path(args.run_dir)))
+    return 0
+
+
+def cmd_table(args) -> int:
+    from core.trained import write_table
+
+    print(write_table())
+    return 0
+
+
+def cmd_train_all(args) -> int:
+    from core.trained import train_all
+
+    epochs = dict(item.split("=") for item in args.epochs.split(",")) if args.epochs else {}
+    train_all({k: int(v) for k, v in epochs.items()}, base=args.base, data_dir=args.data, seed=args.seed)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m core", description="ConvNet Classroom: chapter 5 from the command line")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("recipes", help="list the chapter's configurations").set_defaults(func=cmd_recipes)
+    s = sub.add_parser("summary", help="the book's model summary table")
+    s.add_argument("recipe", choices=recipes.RECIPE_IDS)
+    s.add_argument("--base", choices=recipes.BASES)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_summary)
+    s = sub.add_parser("train", help="train a recipe into a run dir (runs/ by default)")
+    s.add_argument("recipe", choices=recipes.RECIPE_IDS)
+    s.add_argument("--base", choices=recipes.BASES, help=f"pretrained base (default {recipes.DEFAULT_BASE})")
+    s.add_argument("--epochs", type=int, help="override the book's epoch count (recorded in the card)")
+    s.add_argument("--data", help="data folder (default: $CONVNET_DATA, then ../shared/data)")
+    s.add_argument("--out", type=Path, help="run dir (default runs/<recipe>-<time>)")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--from", dest="start_from", type=Path, help="fine_tuning: the feature_extraction_augmented run to continue")
+    s.add_argument("--resume", action="store_true", help="continue the killed run in --out from its last epoch")
+    s.set_defaults(func=cmd_train)
+    s = sub.add_parser("export", help="re-export a run's model.keras to model.onnx (parity-checked)")
+    s.add_argument("run_dir")
+    s.set_defaults(func=cmd_export)
+    s = sub.add_parser("predict", help="predict images with an exported model (JSON out)")
+    s.add_argument("model_dir")
+    s.add_argument("images", nargs="+")
+    s.set_defaults(func=cmd_predict)
+    s = sub.add_parser("prepare-data", help="Listing 5.4: build the 1000/500/500 split from Kaggle's images")
+    s.add_argument("source", help="Kaggle's train/ folder (cat.N.jpg, dog.N.jpg) or Microsoft's kagglecatsanddogs zip")
+    s.add_argument("--out", required=True, help="where to write train/validation/test")
+    s.set_defaults(func=cmd_prepare_data)
+    s = sub.add_parser("promote", help="copy a finished run into trained/<recipe>/")
+    s.add_argument("run_dir")
+    s.set_defaults(func=cmd_promote)
+    sub.add_parser("table", help="regenerate trained/README.md from the model cards").set_defaults(func=cmd_table)
+    s = sub.add_parser("train-all", help="retrain every recipe and promote it into trained/")
+    s.add_argument("--epochs", help="per-recipe overrides, e.g. scratch_augmented=40,fine_tuning=20")
+    s.add_argument("--base", choices=recipes.BASES)
+    s.add_argument("--data")
+    s.add_argument("--seed", type=int, default=0)
+    s.set_defaults(func=cmd_train_all)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (KeyError, ValueError, FileNotFoundError, FileExistsError, PermissionError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

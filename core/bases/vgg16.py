@@ -1,0 +1,40 @@
+"""VGG16, the book's pretrained base (Listing 5.16), through keras.applications."""
+from __future__ import annotations
+
+import os
+
+WEIGHTS_FILE = "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
+
+HOW_TO_GET_WEIGHTS = (
+    "VGG16's ImageNet weights could not be loaded ({error}). They are downloaded by Keras on "
+    "first use, which needs the internet. Either run once on a machine that has it, or place "
+    f"the file {WEIGHTS_FILE} in {{cache}} (Keras' cache). Offline, use "
+    "`--base efficientnet_lite0`, whose weights ship with this project."
+)
+
+
+class VGG16WeightsUnavailable(RuntimeError):
+    """Raised, fast and with instructions, when the ImageNet weights cannot be had."""
+
+
+def build(input_shape=(150, 150, 3), weights: bool = True):
+    import keras
+
+    if weights:
+        cache = os.path.join(os.path.expanduser(os.environ.get("KERAS_HOME", "~/.keras")), "models")
+        try:
+            return keras.applications.VGG16(weights="imagenet", include_top=False, input_shape=input_shape)
+        except Exception as error:  # no network, proxy, truncated download...
+            raise VGG16WeightsUnavailable(HOW_TO_GET_WEIGHTS.format(error=error, cache=cache)) from error
+    return keras.applications.VGG16(weights=None, include_top=False, input_shape=input_shape)
+
+
+def preprocessing():
+    """keras.applications.vgg16.preprocess_input as a layer: RGB->BGR, ImageNet means off."""
+    from core.layers import CaffePreprocess
+
+    return CaffePreprocess(name="vgg16_preprocess")
+
+
+def fine_tune_layers(base) -> list:
+    return [layer for layer in base.layers if layer.name.startswith("block5_")]

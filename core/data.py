@@ -1,0 +1,157 @@
+"""The chapter's data: MNIST and the book's cats-vs-dogs split (Listing 5.4).
+
+Where data is found: an explicit argument, then $CONVNET_DATA, then `../shared/data` beside
+the checkout, then Keras' cache; downloading (MNIST only) comes last. TensorFlow is imported
+only inside `dataset()`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.artifacts import REPO
+from core.inference import BadImage, open_image, prepare_image
+from core.progress import progress
+
+SPLITS = ("train", "validation", "test")
+CLASSES = ("cats", "dogs")  # label 0 = cat, 1 = dog (flow_from_directory's alphabetical order)
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp")
+
+
+class DataFolderError(ValueError):
+    """A data folder that is missing or laid out wrongly; the message says what to do."""
+
+
+def data_root(explicit: str | Path | None = None) -> Path | None:
+    """The first data root that exists: argument, $CONVNET_DATA, ../shared/data."""
+    for candidate in (explicit, os.environ.get("CONVNET_DATA"), REPO.parent / "shared" / "data"):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return None
+
+
+def mnist_path(explicit: str | Path | None = None) -> Path | None:
+    """A local mnist.npz: a file or root given, the data roots, then Keras' cache."""
+    candidates = []
+    if explicit:
+        explicit = Path(explicit)
+        candidates += [explicit, explicit / "mnist.npz", explicit / "mnist" / "mnist.npz"]
+    root = data_root()
+    if root:
+        candidates.append(root / "mnist" / "mnist.npz")
+    keras_home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
+    candidates.append(keras_home / "datasets" / "mnist.npz")
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def load_mnist(explicit: str | Path | None = None, download: bool = True):
+    """((x_train, y_train), (x_test, y_test)) with keras.datasets.mnist's shapes and dtypes."""
+    path = mnist_path(explicit)
+    if path is None:
+        if not download:
+            raise DataFolderError(
+                "mnist.npz not found: pass --data DIR (a folder with mnist/mnist.npz), set "
+                "CONVNET_DATA, or put the file in ~/.keras/datasets/"
+            )
+        import keras  # Listing 5.3's loader, which downloads (needs the internet)
+
+        return keras.datasets.mnist.load_data()
+    with np.load(path) as f:
+        return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+
+
+def cats_dogs_root(explicit: str | Path | None = None) -> Path:
+    """The book-layout folder {train,validation,test}/{cats,dogs}, checked; or a clear error."""
+    candidates = [Path(explicit)] if explicit else []
+    if explicit:
+        candidates.append(Path(explicit) / "cats_and_dogs_small")
+    root = data_root()
+    if root and not explicit:
+        candidates.append(root / "cats_and_dogs_small")
+    for candidate in candidates:
+        if all((candidate / s / c).is_dir() for s in SPLITS for c in CLASSES):
+            for split in SPLITS:
+                for cls in CLASSES:
+                    if not any(_images(candidate / split / cls)):
+                        raise DataFolderError(f"{candidate / split / cls} has no images")
+            return candidate
+    where = explicit or "../shared/data/cats_and_dogs_small or $CONVNET_DATA"
+    raise DataFolderError(
+        f"no cats-vs-dogs folder at {where}: expected train/, validation/ and test/, each with "
+        "cats/ and dogs/ inside. Build one from Kaggle's images with `python -m core prepare-data`."
+    )
+
+
+def _images(folder: Path):
+    return (p for p in sorted(folder.iterdir()) if p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def split_files(root: Path, split: str) -> tuple[list[Path], np.ndarray]:
+    """Paths and labels (0 cat, 1 dog) of one split."""
+    paths, labels = [], []
+    for label, cls in enumerate(CLASSES):
+        found = list(_images(root / split / cls))
+        paths += found
+        labels += [label] * len(found)
+    return paths, np.array(labels, dtype=np.int64)
+
+
+@dataclass
+class Images:
+    x: np.ndarray  # N x H x W x 3 uint8
+    y: np.ndarray  # N labels
+    paths: list[Path]
+    skipped: list[tuple[Path, str]]  # unreadable files and why
+
+
+def load_split(root: Path, split: str, size=(150, 150), label: str | None = None) -> Images:
+    """Decode one split in parallel threads with the serving path's own preprocessing.
+    Unreadable images are skipped and counted, never fatal."""
+    paths, labels = split_files(root, split)
+
+    def decode(path: Path):
+        try:
+            return prepare_image(open_image(path), size).astype(np.uint8), None
+        except (BadImage, OSError) as error:
+            return None, str(error)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(progress(pool.map(decode, paths), total=len(paths), label=label or f"decode {split}"))
+    keep = [i for i, (array, _) in enumerate(results) if array is not None]
+    skipped = [(paths[i], results[i][1]) for i in range(len(paths)) if results[i][0] is None]
+    x = np.stack([results[i][0] for i in keep]) if keep else np.zeros((0, *size, 3), np.uint8)
+    return Images(x, labels[keep], [paths[i] for i in keep], skipped)
+
+
+def fingerprint(paths) -> str:
+    """A short id of the data a run saw: file names and sizes (cheap, order-independent)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        h.update(f"{path.parent.name}/{path.name}:{path.stat().st_size}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def file_fingerprint(path: Path) -> str:
+    h = hashlib.sha256(Path(path).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def dataset(x, y, batch_size: int, shuffle: bool, augment=None, seed: int = 0):
+    """A tf.data pipeline over in-memory arrays: shuffle, batch, augment (training only),
+    prefetch. Augmentation runs here, not in the model, so it never reaches the ONNX graph."""
+    import tensorflow as tf
+
+    ds = tf.data.Dataset.from_tensor_slices((x, y))
+    if shuffle:
+        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size)
+    ds = ds.map(lambda images, labels: (tf.cast(images, tf.float32), labels), num_parallel_calls=tf.data.AUTOTUNE)
+    if augment is not None:
+        ds = ds.map(lambda images, labels: (augment(images, training=True), labels),
+                    num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)

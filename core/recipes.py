@@ -1,0 +1,174 @@
+"""The chapter's configurations as data: the one place every other module reads.
+
+Each recipe names the book listings it realises (first edition of *Deep Learning with
+Python*, chapter 5). Builders, trainers, pages and tests look recipes up here by id.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+BASES = ("vgg16", "efficientnet_lite0")
+DEFAULT_BASE = "efficientnet_lite0"  # the base whose weights these offline machines have
+
+
+@dataclass(frozen=True)
+class Augmentation:
+    """The book's ImageDataGenerator arguments (Listing 5.11), kept in the book's units."""
+
+    rotation_range: float = 40.0  # degrees, both ways
+    width_shift_range: float = 0.2  # fraction of width
+    height_shift_range: float = 0.2  # fraction of height
+    shear_range: float = 0.2  # degrees (Keras' ImageDataGenerator unit)
+    zoom_range: float = 0.2  # zoom in [1-z, 1+z]
+    horizontal_flip: bool = True
+    fill_mode: str = "nearest"
+
+
+BOOK_AUGMENTATION = Augmentation()
+
+
+@dataclass(frozen=True)
+class Recipe:
+    id: str
+    title: str
+    listings: str  # the book's listing numbers this recipe realises
+    dataset: str  # "mnist" or "cats_and_dogs"
+    input_shape: tuple[int, int, int]
+    optimizer: str
+    learning_rate: float | None  # None: the optimiser's Keras default
+    epochs: int
+    batch_size: int
+    conv_filters: tuple[int, ...] = ()  # from-scratch conv stack (3x3, relu, each + MaxPool 2x2)
+    dense_units: int = 0
+    dropout: float = 0.0  # before the last Dense (scratch) or after the Dense (pretrained head)
+    augmentation: Augmentation | None = None
+    pretrained: bool = False  # uses a pretrained conv base from core.bases
+    precompute_features: bool = False  # L5.17: run the frozen base once, train the head on features
+    starts_from: str | None = None  # recipe whose trained weights this one continues
+    unfreeze_from: str | None = None  # fine-tuning: first base block made trainable
+    book_test_accuracy: float | None = None  # the first-edition notebooks' printed number
+
+    @property
+    def classes(self) -> int:
+        return 10 if self.dataset == "mnist" else 2
+
+    @property
+    def loss(self) -> str:
+        return "sparse_categorical_crossentropy" if self.dataset == "mnist" else "binary_crossentropy"
+
+
+RECIPES: dict[str, Recipe] = {
+    r.id: r
+    for r in (
+        Recipe(  # Listings 5.1-5.3
+            id="mnist",
+            title="MNIST convnet",
+            listings="5.1-5.3",
+            dataset="mnist",
+            input_shape=(28, 28, 1),
+            conv_filters=(32, 64, 64),  # L5.1: the last conv has no pooling after it
+            dense_units=64,  # L5.2
+            optimizer="rmsprop",
+            learning_rate=None,
+            epochs=5,  # L5.3
+            batch_size=64,
+            book_test_accuracy=0.9913,
+        ),
+        Recipe(  # Listings 5.5-5.8
+            id="scratch",
+            title="Small convnet from scratch",
+            listings="5.5-5.8",
+            dataset="cats_and_dogs",
+            input_shape=(150, 150, 3),
+            conv_filters=(32, 64, 128, 128),
+            dense_units=512,
+            optimizer="rmsprop",
+            learning_rate=1e-4,
+            epochs=30,
+            batch_size=20,
+            book_test_accuracy=0.71,  # the notebook's last val accuracy (~0.71); no test run printed
+        ),
+        Recipe(  # Listings 5.11-5.14
+            id="scratch_augmented",
+            title="From scratch + augmentation + dropout",
+            listings="5.11-5.14",
+            dataset="cats_and_dogs",
+            input_shape=(150, 150, 3),
+            conv_filters=(32, 64, 128, 128),
+            dense_units=512,
+            dropout=0.5,  # L5.13
+            augmentation=BOOK_AUGMENTATION,  # L5.11
+            optimizer="rmsprop",
+            learning_rate=1e-4,
+            epochs=100,  # L5.14
+            batch_size=32,
+            book_test_accuracy=0.82,
+        ),
+        Recipe(  # Listings 5.16-5.19
+            id="feature_extraction",
+            title="Feature extraction (features computed once)",
+            listings="5.16-5.19",
+            dataset="cats_and_dogs",
+            input_shape=(150, 150, 3),
+            pretrained=True,
+            precompute_features=True,  # L5.17
+            dense_units=256,  # L5.18
+            dropout=0.5,
+            optimizer="rmsprop",
+            learning_rate=2e-5,
+            epochs=30,
+            batch_size=20,
+            book_test_accuracy=0.90,
+        ),
+        Recipe(  # Listings 5.20-5.21
+            id="feature_extraction_augmented",
+            title="Feature extraction + augmentation (frozen base inside the model)",
+            listings="5.20-5.21",
+            dataset="cats_and_dogs",
+            input_shape=(150, 150, 3),
+            pretrained=True,
+            dense_units=256,
+            augmentation=BOOK_AUGMENTATION,
+            optimizer="rmsprop",
+            learning_rate=2e-5,
+            epochs=30,
+            batch_size=20,
+            book_test_accuracy=0.96,
+        ),
+        Recipe(  # Listings 5.22-5.23
+            id="fine_tuning",
+            title="Fine-tuning the top of the base",
+            listings="5.22-5.23",
+            dataset="cats_and_dogs",
+            input_shape=(150, 150, 3),
+            pretrained=True,
+            dense_units=256,
+            augmentation=BOOK_AUGMENTATION,
+            starts_from="feature_extraction_augmented",
+            unfreeze_from="top",  # the base's last block (VGG16: block5_conv1..3)
+            optimizer="rmsprop",
+            learning_rate=1e-5,
+            epochs=100,
+            batch_size=20,
+            book_test_accuracy=0.968,
+        ),
+    )
+}
+
+RECIPE_IDS: tuple[str, ...] = tuple(RECIPES)
+CAT_DOG_IDS: tuple[str, ...] = tuple(r for r in RECIPE_IDS if RECIPES[r].dataset == "cats_and_dogs")
+
+
+def get(recipe_id: str) -> Recipe:
+    """Look a recipe up by id, with a message that lists the valid ids."""
+    try:
+        return RECIPES[recipe_id]
+    except KeyError:
+        raise KeyError(f"unknown recipe {recipe_id!r}; choose one of: {', '.join(RECIPE_IDS)}") from None
+
+
+def with_epochs(recipe: Recipe, epochs: int) -> Recipe:
+    """A copy of a recipe with another epoch count (recorded in the run's card)."""
+    if epochs < 1:
+        raise ValueError("epochs must be at least 1")
+    return replace(recipe, epochs=epochs)

@@ -1,0 +1,1 @@
+"""Streamlit pages: layout only. Every computation is a call into `core/`."""

@@ -1,0 +1,44 @@
+"""EfficientNet-Lite0 base: Keras port matches the PyTorch reference (fixture from tools/convert_lite0.py)."""
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from core.bases import BASES, efficientnet_lite0 as lite0
+
+FIXTURE = Path(__file__).parent / "fixtures" / "lite0_reference.npz"
+
+
+@pytest.fixture(scope="module")
+def base():
+    return lite0.build((150, 150, 3), weights=True)
+
+
+def test_matches_pytorch_reference(base):
+    with np.load(FIXTURE) as ref:
+        images, expected = ref["images"], ref["features"]
+    x = lite0.preprocessing()(images.astype("float32"))
+    pooled = keras.ops.convert_to_numpy(keras.layers.GlobalAveragePooling2D()(base(x, training=False)))
+    assert pooled.shape == expected.shape == (len(images), 1280)
+    assert np.abs(pooled - expected).max() <= 1e-4
+
+
+def test_shape_params_and_name(base):
+    assert base.name == "efficientnet_lite0"
+    assert base.output_shape == (None, 5, 5, 1280)
+    assert base.count_params() == BASES["efficientnet_lite0"].params
+
+
+def test_fine_tune_layers_leave_batchnorm_frozen(base):
+    layers = lite0.fine_tune_layers(base)
+    assert layers and any(layer.name == "top_conv" for layer in layers)
+    assert all(layer.name.startswith(("block7", "top_")) for layer in layers)
+    assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in layers)
+
+
+def test_random_init_needs_no_weights_file(monkeypatch, tmp_path):
+    monkeypatch.setattr(lite0, "WEIGHTS_PATH", str(tmp_path / "missing.npz"))
+    assert lite0.build((150, 150, 3), weights=False).output_shape == (None, 5, 5, 1280)
+    with pytest.raises(FileNotFoundError, match="missing.npz"):
+        lite0.build((150, 150, 3), weights=True)
