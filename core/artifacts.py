@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 TRAINED_DIR = REPO / "trained"
 REFERENCE_DIR = TRAINED_DIR / "reference"
 HISTORY_KEYS = ("accuracy", "val_accuracy", "loss", "val_loss")
+CARD_KEYS = ("recipe", "sha256", "test_accuracy", "epochs", "epochs_planned", "seconds", "hardware", "listings")
 
 
 def runs_dir() -> Path:
@@ -59,9 +60,12 @@ def sha256_file(path: Path) -> str:
 
 
 def confine(path: str | Path, root: str | Path) -> Path:
-    """Resolve `path` (symlinks too) and refuse anything outside `root`."""
-    root = Path(root).resolve()
-    resolved = (root / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
+    """Resolve `path` (symlinks too) and refuse anything outside `root`, or unresolvable."""
+    try:
+        root = Path(root).resolve()
+        resolved = (root / path).resolve()  # an absolute `path` replaces root here
+    except (OSError, RuntimeError, ValueError) as error:  # a symlink loop, a NUL byte
+        raise PermissionError(f"{path!s} cannot be resolved ({error})") from error
     if resolved != root and root not in resolved.parents:
         raise PermissionError(f"{path} is outside {root}")
     return resolved
@@ -112,6 +116,10 @@ def read_run(path: str | Path, verify_sha: bool = True) -> RunInfo:
         return info
     except (ValueError, UnicodeDecodeError) as error:
         info.problem = f"card.json is not valid JSON ({error})"
+        return info
+    missing = [key for key in CARD_KEYS if key not in info.card]
+    if missing:
+        info.problem = f"card.json lacks {', '.join(missing)}"
         return info
     model = path / "model.onnx"
     if not model.is_file():

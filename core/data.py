@@ -66,24 +66,34 @@ def load_mnist(explicit: str | Path | None = None, download: bool = True):
 
 
 def cats_dogs_root(explicit: str | Path | None = None) -> Path:
-    """The book-layout folder {train,validation,test}/{cats,dogs}, checked; or a clear error."""
+    """The book-layout folder {train,validation,test}/{cats,dogs}, checked; or a clear error
+    that names what is missing."""
     candidates = [Path(explicit)] if explicit else []
     if explicit:
         candidates.append(Path(explicit) / "cats_and_dogs_small")
     root = data_root()
     if root and not explicit:
         candidates.append(root / "cats_and_dogs_small")
+    problem = None
     for candidate in candidates:
-        if all((candidate / s / c).is_dir() for s in SPLITS for c in CLASSES):
-            for split in SPLITS:
-                for cls in CLASSES:
-                    if not any(_images(candidate / split / cls)):
-                        raise DataFolderError(f"{candidate / split / cls} has no images")
-            return candidate
+        if not candidate.is_dir():
+            continue
+        missing = [f"{s}/{c}" for s in SPLITS for c in CLASSES if not (candidate / s / c).is_dir()]
+        if missing:
+            problem = problem or f"{candidate} lacks {', '.join(missing)}"
+            continue
+        for split in SPLITS:
+            for cls in CLASSES:
+                if not any(_images(candidate / split / cls)):
+                    raise DataFolderError(
+                        f"{candidate / split / cls} has no images ({', '.join(IMAGE_SUFFIXES)}): put the "
+                        f"{cls} there, or rebuild the folder with `python -m core prepare-data`")
+        return candidate
     where = explicit or "../shared/data/cats_and_dogs_small or $CONVNET_DATA"
     raise DataFolderError(
-        f"no cats-vs-dogs folder at {where}: expected train/, validation/ and test/, each with "
-        "cats/ and dogs/ inside. Build one from Kaggle's images with `python -m core prepare-data`."
+        f"{problem or f'no cats-vs-dogs folder at {where}'}: expected train/, validation/ and test/, "
+        "each with cats/ and dogs/ inside. Build one from Kaggle's images with "
+        "`python -m core prepare-data SOURCE --out DIR`."
     )
 
 
@@ -111,7 +121,7 @@ class Images:
 
 def load_split(root: Path, split: str, size=(150, 150), label: str | None = None) -> Images:
     """Decode one split in parallel threads with the serving path's own preprocessing.
-    Unreadable images are skipped and counted, never fatal."""
+    Unreadable images are skipped and counted, never fatal, unless a class has none left."""
     paths, labels = split_files(root, split)
 
     def decode(path: Path):
@@ -124,7 +134,13 @@ def load_split(root: Path, split: str, size=(150, 150), label: str | None = None
         results = list(progress(pool.map(decode, paths), total=len(paths), label=label or f"decode {split}"))
     keep = [i for i, (array, _) in enumerate(results) if array is not None]
     skipped = [(paths[i], results[i][1]) for i in range(len(paths)) if results[i][0] is None]
-    x = np.stack([results[i][0] for i in keep]) if keep else np.zeros((0, *size, 3), np.uint8)
+    for label_id, cls in enumerate(CLASSES):
+        if not any(labels[i] == label_id for i in keep):
+            why = next((f"e.g. {p.name}: {w}" for p, w in skipped if p.parent.name == cls), "no image files")
+            raise DataFolderError(
+                f"{root / split / cls} has no readable images ({why}): replace them, or rebuild the "
+                "folder with `python -m core prepare-data`")
+    x = np.stack([results[i][0] for i in keep])
     return Images(x, labels[keep], [paths[i] for i in keep], skipped)
 
 

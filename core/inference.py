@@ -74,9 +74,11 @@ def to_mode(image: Image.Image, grey: bool) -> Image.Image:
         array = np.asarray(image, dtype=np.float64)
         peak = 65535.0 if image.mode.startswith("I;16") or array.max() > 255 else 255.0
         image = Image.fromarray(np.clip(array * 255.0 / peak, 0, 255).astype(np.uint8), "L")
-    elif image.mode == "F":
-        array = np.asarray(image, dtype=np.float64)
+    elif image.mode == "F":  # float TIFFs may hold NaN or infinities
+        array = np.nan_to_num(np.asarray(image, dtype=np.float64), nan=0.0, posinf=255.0, neginf=0.0)
         image = Image.fromarray(np.clip(array, 0, 255).astype(np.uint8), "L")
+    elif image.mode in ("LAB", "HSV"):  # Pillow has no direct route from these to L
+        image = image.convert("RGB")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

@@ -21,6 +21,7 @@ from core.artifacts import atomic_write_json, runs_dir, sha256_file
 from core.recipes import Recipe
 
 MNIST_VALIDATION = 5_000  # the last training digits validate; the book's L5.3 had none
+TEMP_PATTERNS = (".model.*.keras", ".model.*.onnx", ".*.json.*.tmp")  # what a killed run leaves half-written
 
 
 class RunLog:
@@ -64,13 +65,10 @@ def new_run_dir(recipe_id: str, root: Path | None = None) -> Path:
 def hardware() -> dict:
     import tensorflow as tf
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    from core.system import cpu_name
+
     gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
-    return {"device": "GPU" if gpus else "CPU", "gpus": gpus, "cpu": cpu, "cpu_count": os.cpu_count()}
+    return {"device": "GPU" if gpus else "CPU", "gpus": gpus, "cpu": cpu_name(), "cpu_count": os.cpu_count()}
 
 
 def versions() -> dict:
@@ -178,6 +176,11 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
         raise FileExistsError(f"{run} already holds a finished run; choose another --out")
     run.mkdir(parents=True, exist_ok=True)
     (run / "card.json").unlink(missing_ok=True)
+    for pattern in TEMP_PATTERNS:  # a killed run's partial checkpoint, export or JSON write
+        for stale in run.glob(pattern):
+            stale.unlink(missing_ok=True)
+    if not resume:  # a restart begins a new log; a resumed run keeps its story
+        (run / "log.jsonl").unlink(missing_ok=True)
     log = RunLog(run / "log.jsonl")
     started = time.time()
     try:
@@ -227,7 +230,7 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
             _save_checkpoint(model, run, history, epoch, meta)
 
         if done < recipe.epochs:
-            fit_model.fit(train_ds, validation_data=val_ds, epochs=recipe.epochs, initial_epoch=done,
+            fit_model.fit(train_ds, validation_data=val_ds, epochs=recipe.epochs, initial_epoch=done, shuffle=False,
                           callbacks=[_progress_callback(log, recipe.epochs, steps, history, checkpoint)],
                           verbose=verbose)
 

@@ -315,3 +315,13 @@ def test_sample_digits_look_like_mnist():
         assert not digit[:2].any() and not digit[-2:].any()  # MNIST's empty border
     assert len({d.tobytes() for d in digits}) == 10
     assert m.sample_digit("3", size=56).shape == (56, 56)
+
+
+def test_feature_map_is_a_relu_convolution():
+    image = _rng("feature").standard_normal((9, 8))
+    kernel = m.KERNEL_PRESETS["sobel_x"]
+    expected = tf.nn.relu(tf.nn.conv2d(_nhwc(image), kernel[:, :, None, None].astype(np.float32),
+                                       2, "SAME"))[0, :, :, 0]
+    ours = m.feature_map(image, kernel, 2, "same")
+    np.testing.assert_allclose(ours, expected, **TOL)
+    assert ours.min() == 0.0

@@ -1,0 +1,210 @@
+"""Widgets and figures the explainer pages share, in ONE colour language everywhere:
+input blue, kernel orange, output teal (negative values purple), the current window and the
+output cell it makes outlined in the same black, padding hatched grey, dropped pixels red."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from core import mechanics
+from core.inference import BadImage, open_image, prepare_image
+from pages._i18n import t
+
+BLUE, ORANGE, TEAL, PURPLE, WHITE = "#1d4ed8", "#ea580c", "#0f766e", "#6d28d9", "#ffffff"
+ACCENT = "#111111"  # black stands out on every other colour, also on a washed-out projector
+PADDING = "#9ca3af"
+DROPPED = "#dc2626"
+INPUT = [[0, WHITE], [1, BLUE]]
+KERNEL = [[0, PURPLE], [0.5, WHITE], [1, ORANGE]]  # negative weights purple, as negative outputs
+OUTPUT = [[0, PURPLE], [0.5, WHITE], [1, TEAL]]
+SWATCHES = {"input": ("■", BLUE), "kernel": ("■", ORANGE), "output": ("■", TEAL),
+            "window": ("□", ACCENT), "padding": ("▨", PADDING), "dropped": ("■", DROPPED)}
+FONT = dict(size=16)
+PHOTO_SIDE = 48  # uploaded photos are resized to this, so single windows stay visible
+DEFAULT_GRID = np.array([  # a small hand-typed "7" (figure 5.1's idea, on a grid one can edit)
+    [0, 0, 0, 0, 0, 0, 0],
+    [0, 9, 9, 9, 9, 9, 0],
+    [0, 0, 0, 0, 0, 9, 0],
+    [0, 0, 0, 0, 9, 0, 0],
+    [0, 0, 0, 9, 0, 0, 0],
+    [0, 0, 9, 0, 0, 0, 0],
+    [0, 0, 9, 0, 0, 0, 0],
+], dtype=float)
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def _label(value: float) -> str:
+    if np.isnan(value):
+        return ""
+    value = float(value) + 0.0  # no "-0"
+    if value.is_integer() or abs(value) >= 10:
+        return f"{value:.0f}"
+    return f"{value:.2f}"
+
+
+def _rect(x0, x1, y0, y1) -> dict:
+    return dict(type="rect", x0=x0 - 0.5, x1=x1 - 0.5, y0=y0 - 0.5, y1=y1 - 0.5)
+
+
+def grid(values, scale, *, title: str = "", pads=((0, 0), (0, 0)), window=None, cell=None,
+         dropped=((), ()), numbers: bool | None = None, zmid=None, zrange=None,
+         height: int = 380) -> go.Figure:
+    """An H x W array as a heatmap of cells. `pads` are drawn as a hatched ring (TF's amounts,
+    so an odd total shows the extra row at the bottom); `window` (a mechanics.Window) and
+    `cell` (row, col) are outlined in the accent; `dropped` (rows, cols) are shaded red.
+    `zrange` (low, high) fixes the colours, so figures that share it can be compared."""
+    values = np.asarray(values, dtype=float)
+    rows, cols = values.shape
+    (top, bottom), (left, right) = pads
+    shown = np.pad(values, pads, constant_values=np.nan)
+    numbers = shown.size <= 144 if numbers is None else numbers
+    fig = go.Figure(go.Heatmap(
+        z=shown, x=np.arange(-left, cols + right), y=np.arange(-top, rows + bottom),
+        colorscale=scale, zmid=None if zrange else zmid, zmin=zrange[0] if zrange else None,
+        zmax=zrange[1] if zrange else None, showscale=False, xgap=1, ygap=1,
+        text=[[_label(v) for v in row] for row in shown] if numbers else None,
+        texttemplate="%{text}" if numbers else None, textfont=dict(size=14),
+        hovertemplate="(%{y}, %{x}) %{z:.3g}<extra></extra>"))
+    bands = [(-left, cols + right, -top, 0), (-left, cols + right, rows, rows + bottom),
+             (-left, 0, 0, rows), (cols, cols + right, 0, rows)]
+    xs, ys = [], []
+    for x0, x1, y0, y1 in bands:
+        if x1 > x0 and y1 > y0:
+            xs += [x0 - 0.5, x1 - 0.5, x1 - 0.5, x0 - 0.5, x0 - 0.5, None]
+            ys += [y0 - 0.5, y0 - 0.5, y1 - 0.5, y1 - 0.5, y0 - 0.5, None]
+    if xs:
+        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", mode="lines", line=dict(width=0),
+                                 fillpattern=dict(shape="/", fgcolor=PADDING, bgcolor="#f3f4f6"),
+                                 hoverinfo="skip", showlegend=False))
+    red = dict(fillcolor=DROPPED, opacity=0.35, line=dict(width=0))
+    for r in dropped[0]:
+        fig.add_shape(**_rect(-left, cols + right, r, r + 1), **red)
+    for c in dropped[1]:
+        fig.add_shape(**_rect(c, c + 1, -top, rows + bottom), **red)
+    outline = dict(line=dict(color=ACCENT, width=5))
+    if window is not None:
+        fig.add_shape(**_rect(window.left, window.left + window.width,
+                              window.top, window.top + window.height), **outline)
+    if cell is not None:
+        fig.add_shape(**_rect(cell[1], cell[1] + 1, cell[0], cell[0] + 1), **outline)
+    small = max(shown.shape) <= 12
+    axis = dict(showgrid=False, zeroline=False, showticklabels=small, dtick=1, constrain="domain")
+    fig.update_layout(title=dict(text=title, font=dict(size=18)), height=height, font=FONT,
+                      margin=dict(l=10, r=10, t=50 if title else 10, b=10),
+                      plot_bgcolor="white", xaxis=axis,
+                      yaxis=dict(axis, autorange="reversed", scaleanchor="x"))
+    return fig
+
+
+def small_multiples(maps: list[tuple[str, np.ndarray]], columns: int = 4) -> go.Figure:
+    """Many feature maps side by side: the depth axis of a convolution's output."""
+    rows = -(-len(maps) // columns)
+    fig = make_subplots(rows, columns, subplot_titles=[title for title, _ in maps],
+                        horizontal_spacing=0.02, vertical_spacing=0.08)
+    for i, (_, values) in enumerate(maps):
+        fig.add_trace(go.Heatmap(z=values, colorscale=OUTPUT, zmid=0, showscale=False,
+                                 hovertemplate="%{z:.3g}<extra></extra>"),
+                      row=i // columns + 1, col=i % columns + 1)
+    fig.update_xaxes(visible=False, constrain="domain")
+    for i in range(1, len(maps) + 1):
+        fig.update_yaxes(visible=False, autorange="reversed", scaleanchor=f"x{i}",
+                         constrain="domain", row=(i - 1) // columns + 1, col=(i - 1) % columns + 1)
+    fig.update_annotations(font=dict(size=16))
+    fig.update_layout(height=250 * rows, margin=dict(l=10, r=10, t=40, b=10), font=FONT)
+    return fig
+
+
+def show(fig: go.Figure, key: str | None = None) -> None:
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+
+
+def legend(*items: str) -> None:
+    """One line naming the colours a figure uses, from the shared colour language."""
+    parts = [f'<span style="color:{SWATCHES[i][1]};font-size:1.3em">{SWATCHES[i][0]}</span> '
+             f'{t(f"components.legend.{i}")}' for i in items]
+    st.markdown(" &nbsp; ".join(parts), unsafe_allow_html=True)
+
+
+# --- inputs --------------------------------------------------------------------------------
+
+
+def names(prefix: str, options):
+    """A format_func naming each option by its catalog key `prefix.option`, translated now:
+    Streamlit may call it later, outside this run and its language."""
+    return {option: t(f"{prefix}.{option}") for option in options}.get
+
+
+def photo_upload(key: str):
+    """An uploaded image as PIL, or None; a translated message instead of a traceback."""
+    upload = st.file_uploader(t("components.upload"), key=key)
+    if upload is None:
+        return None
+    try:
+        return open_image(upload.getvalue())
+    except BadImage as error:
+        st.error(t(f"components.bad_image.{error.code}"))
+        return None
+
+
+def input_picker(key: str) -> np.ndarray:
+    """A 2-D input: a sample digit, one channel of an uploaded photo, or an editable grid."""
+    sources = ("digit", "photo", "grid")
+    source = st.segmented_control(t("components.source"), sources, default="digit", required=True,
+                                  key=f"{key}.source", format_func=names("components.source", sources))
+    if source == "grid":
+        edited = st.data_editor(DEFAULT_GRID, key=f"{key}.grid", hide_index=False)
+        return np.nan_to_num(np.asarray(edited, dtype=float))
+    if source == "photo":
+        channels = ("grey", "R", "G", "B")
+        channel = st.segmented_control(t("components.channel"), channels, default="grey", required=True,
+                                       key=f"{key}.channel", format_func=names("components.channel", channels))
+        photo = photo_upload(f"{key}.upload")
+        if photo is not None:
+            pixels = prepare_image(photo, (PHOTO_SIDE, PHOTO_SIDE), grey=channel == "grey")
+            return pixels[..., 0 if channel == "grey" else "RGB".index(channel)].astype(float)
+        st.info(t("components.photo_missing"))
+    digit = st.select_slider(t("components.digit"), list(range(10)), value=7, key=f"{key}.digit")
+    return mechanics.sample_digit(digit).astype(float)
+
+
+def kernel_picker(key: str, sizes=(3, 5), default: str = "identity") -> np.ndarray:
+    """A kernel: a preset, then editable cell by cell."""
+    size = sizes[0] if len(sizes) == 1 else st.segmented_control(
+        t("components.window"), sizes, default=sizes[0], required=True, key=f"{key}.size",
+        format_func=lambda s: f"{s}×{s}")
+    presets = [name for name, kernel in mechanics.KERNEL_PRESETS.items() if kernel.shape[0] == size]
+    name = st.selectbox(t("components.preset"), presets, key=f"{key}.preset.{size}",
+                        index=presets.index(default) if default in presets else 0,
+                        format_func=names("components.kernel", presets))
+    edited = st.data_editor(np.array(mechanics.KERNEL_PRESETS[name]), key=f"{key}.kernel.{name}",
+                            column_config={str(i): st.column_config.NumberColumn(format="%.3g")
+                                           for i in range(size)})
+    return np.nan_to_num(np.asarray(edited, dtype=float))
+
+
+def strongest(values) -> tuple[int, int]:
+    """The cell where |values| peaks: a step worth starting on, rather than an empty corner."""
+    row, col = np.unravel_index(np.abs(np.asarray(values)).argmax(), np.shape(values))
+    return int(row), int(col)
+
+
+def stepper(key: str, shape: tuple[int, int], draw, start: tuple[int, int] = (0, 0)) -> None:
+    """A slider over the output cells, in the order the op slides its window, and a play switch
+    that advances it; `draw(row, col)` draws one step (rerun alone, as a fragment, while playing)."""
+    rows, cols = shape
+    count, step_key = rows * cols, f"{key}.step"
+    st.session_state[step_key] = min(st.session_state.get(step_key, start[0] * cols + start[1] + 1), count)
+    playing = st.toggle(t("components.play"), key=f"{key}.play")
+
+    @st.fragment(run_every=0.8 if playing else None)
+    def frame():
+        if playing:
+            st.session_state[step_key] = st.session_state[step_key] % count + 1
+        step = st.slider(t("components.step", count=count), 1, count, key=step_key)
+        draw(*divmod(step - 1, cols))
+
+    frame()

@@ -1,0 +1,84 @@
+"""The chapter's models layer by layer (listings 5.1-5.2, 5.5, 5.13, 5.16-5.22): the book's
+summary table read off the real Keras models, where each parameter count comes from, how
+the feature maps shrink, and model_no_max_pool (section 5.1.2). Imports Keras (lazily)."""
+import plotly.graph_objects as go
+import streamlit as st
+
+from core import architecture, recipes
+from pages import _components as ui
+from pages._i18n import t
+
+summary = st.cache_data(architecture.summary, show_spinner=False)
+pooling_comparison = st.cache_data(architecture.pooling_comparison, show_spinner=False)
+
+st.title(t("architecture.title"))
+st.markdown(t("architecture.intro"))
+
+choice = st.columns(2)
+recipe_id = choice[0].selectbox(t("architecture.recipe"), recipes.RECIPE_IDS, key="architecture.recipe",
+                                format_func=ui.names("recipe", recipes.RECIPE_IDS))
+recipe = recipes.get(recipe_id)
+base = None
+if recipe.pretrained:
+    base = choice[1].selectbox(t("architecture.base"), recipes.BASES, key="architecture.base",
+                               format_func=ui.names("architecture.base", recipes.BASES))
+st.caption(t("architecture.listings", listings=recipe.listings))
+
+with st.spinner(t("architecture.building")):
+    model = summary(recipe_id, base)
+
+
+def table(rows: list[dict]) -> None:
+    st.dataframe([{
+        t("architecture.col.layer"): f"{row['layer']} ({row['type']})",
+        t("architecture.col.shape"): str(tuple(row["output_shape"])),
+        t("architecture.col.params"): f"{row['params']:,}",
+        t("architecture.col.formula"): t("architecture.see_inside") if row["nested"] else row["formula"],
+    } for row in rows], hide_index=True, width="stretch")
+
+
+table(model["rows"])
+totals = st.columns(3)
+totals[0].metric(t("architecture.total"), f"{model['total']:,}")
+totals[1].metric(t("architecture.trainable"), f"{model['trainable']:,}")
+field = model["receptive_field"]
+totals[2].metric(t("architecture.receptive"), f"{field} × {field}")
+if field >= recipe.input_shape[0]:
+    totals[2].caption(t("architecture.receptive_whole", side=recipe.input_shape[0]))
+for name, rows in model["nested"].items():
+    with st.expander(t("architecture.inside", name=name, count=len(rows))):
+        table(rows)
+
+st.subheader(t("architecture.shrinking"))
+sizes = architecture.spatial_sizes(model["rows"], model["nested"])
+if len(sizes) > 25:
+    sizes = architecture.size_changes(sizes)
+labels = [f"{s['height']}×{s['width']}×{s['depth']}" for s in sizes]
+chart = go.Figure(go.Bar(
+    x=[f"{i}. {s['layer']}" for i, s in enumerate(sizes)], y=[s["height"] for s in sizes],
+    marker_color=ui.TEAL, text=labels,
+    textposition="outside", hovertext=labels, hovertemplate="%{x}: %{hovertext}<extra></extra>"))
+chart.update_layout(height=420, font=ui.FONT, margin=dict(l=10, r=10, t=30, b=10),
+                    yaxis_title=t("architecture.side"), plot_bgcolor="white")
+ui.show(chart, key="architecture.sizes_fig")
+st.caption(t("architecture.shrinking_caption"))
+
+st.subheader(t("architecture.no_pool"))
+st.markdown(t("architecture.no_pool_intro"))
+with st.spinner(t("architecture.building")):
+    comparison = pooling_comparison("mnist")
+for column, key in zip(st.columns(2), ("with_pooling", "without_pooling")):
+    numbers = comparison[key]
+    field = numbers["receptive_field"]
+    with column:
+        st.markdown(f"#### {t(f'architecture.{key}')}")
+        st.metric(t("architecture.last_map"), " × ".join(map(str, numbers["shape"])))
+        st.metric(t("architecture.receptive"), f"{field} × {field}")
+        st.metric(t("architecture.coefficients"), f"{numbers['coefficients']:,}")
+        st.markdown(f"**{numbers['flatten_formula']}**")
+        st.metric(t("architecture.dense_on_top", units=architecture.BOOK_DENSE_ON_TOP),
+                  f"{numbers['dense_params']:,}")
+        st.markdown(f"**{numbers['dense_formula']}**")
+        with st.expander(t("architecture.layers")):
+            table(numbers["rows"])
+st.info(t("architecture.no_pool_lesson"))

@@ -1,0 +1,84 @@
+"""Data augmentation (section 5.2.5, listing 5.11): the book's parameters as controls, and a
+grid of random versions made by core.augment, the very layers training runs. Imports Keras
+(lazily, through core.augment)."""
+import dataclasses
+
+import streamlit as st
+
+from core import augment
+from core.inference import open_image, prepare_image
+from core.recipes import BOOK_AUGMENTATION, Augmentation
+from pages import _components as ui
+from pages._i18n import t
+
+SIDE = 150  # the book's input size: what training augments
+FILL_MODES = ("nearest", "reflect", "wrap", "constant")
+RANGES = {  # field -> (min, max, step), in the book's units
+    "rotation_range": (0.0, 180.0, 5.0),
+    "width_shift_range": (0.0, 0.5, 0.05),
+    "height_shift_range": (0.0, 0.5, 0.05),
+    "shear_range": (0.0, 45.0, 0.1),
+    "zoom_range": (0.0, 0.5, 0.05),
+}
+FIELDS = [field.name for field in dataclasses.fields(Augmentation)]
+preview = st.cache_data(augment.preview, show_spinner=False)
+
+
+def book_values() -> None:
+    for name in FIELDS:
+        st.session_state[f"augmentation.{name}"] = getattr(BOOK_AUGMENTATION, name)
+
+
+for name in FIELDS:
+    st.session_state.setdefault(f"augmentation.{name}", getattr(BOOK_AUGMENTATION, name))
+
+st.title(t("augmentation.title"))
+st.markdown(t("augmentation.intro"))
+
+controls, pictures = st.columns([1, 2], gap="large")
+with controls:
+    for name, (low, high, step) in RANGES.items():
+        st.slider(t(f"augmentation.{name}"), low, high, step=step, key=f"augmentation.{name}")
+    st.checkbox(t("augmentation.horizontal_flip"), key="augmentation.horizontal_flip")
+    st.selectbox(t("augmentation.fill_mode"), FILL_MODES, key="augmentation.fill_mode")
+    st.button(t("augmentation.book_values"), on_click=book_values, key="augmentation.reset")
+spec = Augmentation(**{name: st.session_state[f"augmentation.{name}"] for name in FIELDS})
+
+with pictures:
+    photos = augment.sample_photos()
+    sources = ("sample", "generated", "upload") if photos else ("generated", "upload")
+    source = st.segmented_control(t("augmentation.source"), sources, default=sources[0], required=True,
+                                  key="augmentation.source",
+                                  format_func=ui.names("augmentation.source", sources))
+    photo = None
+    if source == "sample":
+        path = st.selectbox(t("augmentation.photo"), photos, format_func=lambda p: p.name,
+                            key="augmentation.photo")
+        photo = open_image(path)
+    elif source == "upload":
+        photo = ui.photo_upload("augmentation.upload")
+        if photo is None:
+            st.info(t("augmentation.upload_missing"))
+    picture = prepare_image(photo, (SIDE, SIDE)).astype("uint8") if photo is not None else augment.demo_picture(SIDE)
+
+    original, settings = st.columns([1, 2])
+    original.image(picture, caption=t("augmentation.original"), width="stretch")
+    count = settings.slider(t("augmentation.count"), 4, 16, 8, step=4, key="augmentation.count")
+    seed = settings.number_input(t("augmentation.seed"), 0, 10_000, 0, key="augmentation.seed")
+    with st.spinner(t("augmentation.working")):
+        versions = preview(picture, spec, count, int(seed))
+    for start in range(0, count, 4):
+        for column, number in zip(st.columns(4), range(start, start + 4)):
+            column.image(versions[number], caption=f"#{number + 1}", width="stretch")
+
+st.subheader(t("augmentation.code"))
+book, keras3 = st.columns(2)
+with book:
+    st.markdown(t("augmentation.book_code"))
+    st.code(augment.book_code(spec), wrap_lines=True)
+with keras3:
+    st.markdown(t("augmentation.keras3_code"))
+    st.code(augment.keras3_code(spec), wrap_lines=True)
+st.info(t("augmentation.shear_note", shear=spec.shear_range, factor=augment.factors(spec)["shear"]))
+st.caption(t("augmentation.same_code"))
+st.caption(t("credit.data"))

@@ -1,0 +1,121 @@
+"""Broken run dirs: read_run says why, Predictor raises ModelUnavailable, the results table
+still lists every other model. Each case breaks a copy of a tiny exported MNIST run."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from _tiny_models import tiny_run
+
+from core import inference
+from core.artifacts import list_runs, read_run, sha256_file
+from core.inference import ModelUnavailable, Predictor, predictor
+from core.trained import table_markdown
+
+
+@pytest.fixture(scope="session")
+def mnist_run(tmp_path_factory, tiny_mnist) -> Path:
+    root = tmp_path_factory.getbasetemp() / "tiny_models"
+    root.mkdir(exist_ok=True)
+    return tiny_run("mnist", tiny_mnist, root)
+
+
+@pytest.fixture
+def run(mnist_run, tmp_path) -> Path:
+    copy = tmp_path / "mnist"
+    shutil.copytree(mnist_run, copy)
+    return copy
+
+
+def rehash(run: Path) -> None:
+    """Make the card's sha256 match model.onnx again (a damaged file with an honest card)."""
+    card = json.loads((run / "card.json").read_text())
+    card["sha256"] = sha256_file(run / "model.onnx")
+    (run / "card.json").write_text(json.dumps(card))
+
+
+def write_history_with(run: Path, literal: str) -> None:
+    history = json.loads((run / "history.json").read_text())
+    text = json.dumps(history).replace(str(history["val_loss"][0]), literal, 1)
+    (run / "history.json").write_text(text)
+
+
+BREAKS = {
+    "onnx_missing": (lambda r: (r / "model.onnx").unlink(), "model.onnx is missing"),
+    "onnx_empty": (lambda r: (r / "model.onnx").write_bytes(b""), "model.onnx is empty"),
+    "onnx_truncated": (lambda r: (r / "model.onnx").write_bytes((r / "model.onnx").read_bytes()[:500]),
+                       "does not match the sha256"),
+    "onnx_replaced": (lambda r: (r / "model.onnx").write_bytes(b"\x08\x07garbage" * 50), "does not match the sha256"),
+    "card_missing": (lambda r: (r / "card.json").unlink(), "did not finish"),
+    "card_not_json": (lambda r: (r / "card.json").write_text('{"recipe": "mnist", '), "not valid JSON"),
+    "card_empty": (lambda r: (r / "card.json").write_text(""), "not valid JSON"),
+    "card_binary": (lambda r: (r / "card.json").write_bytes(b"\xff\xfe\x00garbage"), "not valid JSON"),
+    "card_a_list": (lambda r: (r / "card.json").write_text("[1, 2]"), "not valid JSON"),
+    "card_sha_wrong": (lambda r: (r / "card.json").write_text(json.dumps(
+        {**json.loads((r / "card.json").read_text()), "sha256": "0" * 64})), "does not match the sha256"),
+    "history_missing": (lambda r: (r / "history.json").unlink(), "history.json cannot be read"),
+    "history_not_json": (lambda r: (r / "history.json").write_text("accuracy: high"), "history.json cannot be read"),
+    "history_nan": (lambda r: write_history_with(r, "NaN"), "non-finite val_loss"),
+    "history_infinity": (lambda r: write_history_with(r, "-Infinity"), "non-finite val_loss"),
+    "history_empty_lists": (lambda r: (r / "history.json").write_text(
+        json.dumps({"accuracy": [], "loss": []})), "no accuracy values"),
+}
+
+
+@pytest.mark.parametrize("case", BREAKS)
+def test_broken_run_is_unavailable_with_its_reason(case, run):
+    breaker, reason = BREAKS[case]
+    breaker(run)
+    info = read_run(run)
+    assert not info.ok and reason in info.problem
+    with pytest.raises(ModelUnavailable, match="mnist: .*" + reason.split()[0]):
+        Predictor(run)
+    with pytest.raises(ModelUnavailable):
+        predictor(run)  # the app's cached path
+    assert str(run.resolve()) not in inference._cache  # a failure is not cached: fixing the dir is enough
+
+
+def test_an_onnx_file_that_is_not_a_model_is_unavailable(run):
+    """Corrupt bytes whose card was rehashed pass the checksum; onnxruntime's refusal is caught."""
+    (run / "model.onnx").write_bytes(b"\x08\x07" + b"not a protobuf graph" * 40)
+    rehash(run)
+    assert read_run(run).ok
+    with pytest.raises(ModelUnavailable, match="model.onnx cannot be loaded"):
+        Predictor(run)
+
+
+def test_a_repaired_run_is_served_again(run, mnist_run):
+    (run / "model.onnx").unlink()
+    with pytest.raises(ModelUnavailable):
+        predictor(run)
+    shutil.copy(mnist_run / "model.onnx", run / "model.onnx")
+    assert predictor(run).labels[0] == "0"
+    inference.forget(run)
+
+
+def test_table_lists_good_models_and_says_why_others_are_not(mnist_run, tmp_path):
+    trained = tmp_path / "trained"
+    shutil.copytree(mnist_run, trained / "mnist")
+    for recipe_id, case in (("scratch", "card_not_json"), ("scratch_augmented", "history_nan"),
+                            ("feature_extraction", "onnx_missing")):
+        target = trained / recipe_id
+        shutil.copytree(mnist_run, target)
+        card = json.loads((target / "card.json").read_text())
+        (target / "card.json").write_text(json.dumps({**card, "recipe": recipe_id}))
+        BREAKS[case][0](target)
+    (trained / "reference").mkdir()  # the book's curves live beside the runs; not a run
+    (trained / "fine_tuning").mkdir()  # an empty folder: a promotion that never happened
+
+    table = table_markdown(trained)
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
+    card = json.loads((mnist_run / "card.json").read_text())
+    assert f"{card['test_accuracy']:.4f}" in rows["mnist"]
+    assert "not available: card.json is not valid JSON" in rows["scratch"]
+    assert "not available: history.json has a non-finite val_loss" in rows["scratch_augmented"]
+    assert "not available: model.onnx is missing" in rows["feature_extraction"]
+    assert "not available: card.json is missing" in rows["fine_tuning"]
+    assert "not available" in rows["feature_extraction_augmented"]
+    assert [info.name for info in list_runs(trained)] == sorted(
+        ["mnist", "scratch", "scratch_augmented", "feature_extraction", "fine_tuning"])
