@@ -3,22 +3,22 @@ import streamlit as st
 
 from pages._i18n import language_switch, t
 
-st.set_page_config(page_title="ConvNet Classroom", page_icon="🧠", layout="wide")
+st.set_page_config(page_title="ConvNet Classroom", page_icon=":material/neurology:", layout="wide")
 language_switch()
 
 PAGES = {  # section key -> (file, title key, icon)
-    "nav.section.chapter": [("pages/home.py", "nav.home", "🏠")],
+    "nav.section.chapter": [("pages/home.py", "nav.home", ":material/home:")],
     "nav.section.convnets": [
-        ("pages/convolution.py", "nav.convolution", "🔍"),
-        ("pages/padding_stride.py", "nav.padding_stride", "📐"),
-        ("pages/pooling.py", "nav.pooling", "🔽"),
-        ("pages/architecture.py", "nav.architecture", "🏗️"),
+        ("pages/convolution.py", "nav.convolution", ":material/grid_on:"),
+        ("pages/padding_stride.py", "nav.padding_stride", ":material/straighten:"),
+        ("pages/pooling.py", "nav.pooling", ":material/compress:"),
+        ("pages/architecture.py", "nav.architecture", ":material/account_tree:"),
     ],
-    "nav.section.small_data": [("pages/augmentation.py", "nav.augmentation", "🎲")],
+    "nav.section.small_data": [("pages/augmentation.py", "nav.augmentation", ":material/casino:")],
     "nav.section.results": [
-        ("pages/predict.py", "nav.predict", "🐱"),
-        ("pages/compare.py", "nav.compare", "📈"),
-        ("pages/train.py", "nav.train", "🏋️"),
+        ("pages/predict.py", "nav.predict", ":material/pets:"),
+        ("pages/compare.py", "nav.compare", ":material/monitoring:"),
+        ("pages/train.py", "nav.train", ":material/model_training:"),
     ],
 }
 

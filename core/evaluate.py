@@ -1,0 +1,67 @@
+"""Batch mode: a model judges a whole split of the cats-vs-dogs folder.
+
+The confusion matrix and the misclassified images (with the probabilities the model gave
+them) show *how* a model fails, which one test-accuracy number hides. Serving path only:
+numpy, Pillow and onnxruntime through `core.inference`, the same preprocessing as a single
+prediction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from core.data import CLASSES, split_files
+from core.inference import BadImage, open_image, prepare_image
+
+BATCH = 32
+
+
+@dataclass
+class Mistake:
+    path: Path
+    label: int  # the truth (0 cat, 1 dog)
+    probabilities: np.ndarray  # what the model gave each class
+
+
+@dataclass
+class Evaluation:
+    confusion: np.ndarray  # rows: truth, columns: prediction
+    mistakes: list[Mistake]  # the most confident mistakes first
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # unreadable files and why
+    labels: tuple[str, ...] = CLASSES
+
+    @property
+    def total(self) -> int:
+        return int(self.confusion.sum())
+
+    @property
+    def accuracy(self) -> float:
+        return float(np.trace(self.confusion) / self.total) if self.total else float("nan")
+
+
+def evaluate(predictor, root: Path, split: str = "test", on_progress=None) -> Evaluation:
+    """Predict every image of `root/split/{cats,dogs}` with a Predictor, in batches;
+    `on_progress(done, total)` is called after each batch."""
+    paths, labels = split_files(Path(root), split)
+    confusion = np.zeros((len(CLASSES), len(CLASSES)), dtype=int)
+    mistakes, skipped = [], []
+    for start in range(0, len(paths), BATCH):
+        batch, kept = [], []
+        for path, label in zip(paths[start:start + BATCH], labels[start:start + BATCH]):
+            try:
+                batch.append(prepare_image(open_image(path), predictor.size, predictor.grey))
+                kept.append((path, int(label)))
+            except (BadImage, OSError) as error:
+                skipped.append((path, str(error)))
+        if batch:
+            for (path, label), probabilities in zip(kept, predictor.run(np.stack(batch))):
+                guess = int(np.argmax(probabilities))
+                confusion[label, guess] += 1
+                if guess != label:
+                    mistakes.append(Mistake(path, label, np.asarray(probabilities, dtype=float)))
+        if on_progress:
+            on_progress(min(start + BATCH, len(paths)), len(paths))
+    mistakes.sort(key=lambda m: -float(np.max(m.probabilities)))
+    return Evaluation(confusion, mistakes, skipped)

@@ -1,0 +1,241 @@
+"""Live training from the app: `python -m core train` in a background process group.
+
+Training never runs inside a Streamlit script run (a rerun would kill or duplicate it).
+One run at a time per server: an exclusive lock file under runs_dir() holds the trainer's
+pid; a lock whose pid is gone (the run ended, the server died) is stale and is replaced.
+The page learns everything else from the run's own log.jsonl (`core.train.read_log`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core import recipes
+from core.artifacts import REPO, RunInfo, atomic_write_json, list_runs, runs_dir
+from core.train import RunLog, new_run_dir, read_log
+
+LOCK_NAME = ".training.lock"
+OUTPUT_NAME = "output.log"  # the trainer's stdout and stderr
+TRAIN_COMMAND = (sys.executable, "-m", "core", "train")
+GRACE_SECONDS = 10.0  # between SIGTERM and SIGKILL
+
+
+class Busy(RuntimeError):
+    """A second start while a run is going; `run` names the running one."""
+
+    def __init__(self, run: Path):
+        super().__init__(f"{run.name} is training; wait for it or cancel it")
+        self.run = run
+
+
+def _alive(pid: int) -> bool:
+    """Whether pid is a live process (a finished child of ours is reaped, zombies are dead)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass  # not our child: the kernel's answer below is enough
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _lock_path(root: Path | None) -> Path:
+    return Path(root or runs_dir()) / LOCK_NAME
+
+
+def current(root: Path | None = None) -> dict | None:
+    """The running run's lock ({"pid", "run", "recipe", "started"}; "owner", the starting
+    server, until the trainer's pid is known), or None. A stale lock (its process gone) is removed."""
+    path = _lock_path(root)
+    try:
+        lock = json.loads(path.read_text())
+        pid = int(lock.get("pid") or lock["owner"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        lock, pid = {}, 0  # unreadable: treat as stale
+    if pid > 0 and _alive(pid):
+        return lock
+    path.unlink(missing_ok=True)
+    return None
+
+
+def _acquire(path: Path, lock: dict) -> None:
+    """Create the lock with its content in one step (a hard link of a written temp file), so
+    no reader ever sees a half-written lock; a stale one is removed and the link retried."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{LOCK_NAME}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(lock, f)
+        for _ in range(2):
+            try:
+                os.link(tmp, path)
+                return
+            except FileExistsError:
+                held = current(path.parent)
+                if held:
+                    raise Busy(Path(held["run"])) from None
+        raise RuntimeError(f"could not take the training lock {path}")
+    finally:
+        os.unlink(tmp)
+
+
+def start(recipe_id: str, epochs: int, base: str | None = None, start_from: Path | None = None,
+          root: Path | None = None) -> Path:
+    """Start training in a new process group; return its run dir. Raises Busy while another
+    run holds the lock."""
+    recipe = recipes.get(recipe_id)
+    root = Path(root or runs_dir())
+    root.mkdir(parents=True, exist_ok=True)
+    run = new_run_dir(recipe.id, root)
+    path = _lock_path(root)
+    lock = {"owner": os.getpid(), "run": str(run), "recipe": recipe.id, "started": time.time()}
+    _acquire(path, lock)
+    try:
+        run.mkdir(parents=True)
+        command = [*TRAIN_COMMAND, recipe.id, "--epochs", str(epochs), "--out", str(run)]
+        if base and recipe.pretrained:
+            command += ["--base", base]
+        if start_from:
+            command += ["--from", str(start_from)]
+        with open(run / OUTPUT_NAME, "wb") as output:
+            process = subprocess.Popen(command, cwd=REPO, stdout=output, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, start_new_session=True,
+                                       env={**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"})
+        atomic_write_json(path, {**lock, "pid": process.pid})
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return run
+
+
+def cancel(root: Path | None = None, grace: float = GRACE_SECONDS) -> Path | None:
+    """Stop the running run (SIGTERM to its group, SIGKILL after `grace` s); its dir keeps
+    the last epoch's checkpoint, so `--resume` continues it. Returns the run dir, or None."""
+    held = current(root)
+    if not held or not held.get("pid"):  # nothing, or a trainer not started yet
+        return None
+    pid = int(held["pid"])
+    try:
+        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+            os.killpg(pid, sig)
+            deadline = time.monotonic() + wait
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if not _alive(pid):
+                break
+        os.killpg(pid, signal.SIGKILL)  # stragglers of the group, if any
+    except ProcessLookupError:
+        pass
+    run = Path(held["run"])
+    log = run / "log.jsonl"
+    if status(run, running=False).state != "done":  # it may have finished while we asked
+        if log.is_file() and not log.read_bytes().endswith(b"\n"):  # a line cut by the kill
+            with open(log, "a") as f:
+                f.write("\n")
+        RunLog(log)("error", message="cancelled", cancelled=True)
+    _lock_path(root).unlink(missing_ok=True)
+    return run
+
+
+@dataclass
+class Status:
+    """A run as its log tells it."""
+
+    state: str = "starting"  # starting, running, done, error, cancelled, stopped
+    recipe: str | None = None
+    base: str | None = None
+    phase: str | None = None
+    epoch: int = 0  # epochs finished
+    epochs: int = 0
+    batch: int = 0  # within the epoch being trained
+    steps: int = 0
+    history: dict = field(default_factory=dict)
+    test_accuracy: float | None = None
+    message: str | None = None  # the error, or the last warning
+
+
+def status(run: Path, running: bool) -> Status:
+    """Fold the run's log.jsonl into a Status; `running` (the lock is this run's) tells a
+    run that just has not logged yet from one that died without a word."""
+    result = Status()
+    for event in read_log(Path(run) / "log.jsonl"):
+        kind = event.get("event")
+        if kind == "start":
+            result.recipe, result.base, result.state = event.get("recipe"), event.get("base"), "running"
+            result.epochs = event.get("epochs", 0)
+        elif kind == "phase":
+            result.phase = event.get("name")
+        elif kind == "batch":
+            result.batch, result.steps = event.get("batch", 0), event.get("steps", 0)
+        elif kind == "epoch":
+            result.epoch, result.batch = event.get("epoch", 0), 0
+            for key in ("accuracy", "val_accuracy", "loss", "val_loss"):
+                result.history.setdefault(key, []).append(event.get(key))
+        elif kind == "warning":
+            result.message = event.get("message")
+        elif kind == "done":
+            result.state, result.test_accuracy = "done", event.get("test_accuracy")
+        elif kind == "error":
+            result.state = "cancelled" if event.get("cancelled") else "error"
+            result.message = event.get("message")
+    if result.state in ("starting", "running") and not running:
+        result.state = "stopped"
+    return result
+
+
+def output_tail(run: Path, chars: int = 3000) -> str:
+    """The end of the trainer's console output (for an error that happened before logging)."""
+    try:
+        return (Path(run) / OUTPUT_NAME).read_text(errors="replace")[-chars:]
+    except OSError:
+        return ""
+
+
+def finished_runs(recipe_id: str | None = None, root: Path | None = None) -> list[RunInfo]:
+    """The usable runs under runs_dir() (card written, model verified), newest first."""
+    runs = [info for info in list_runs(root or runs_dir()) if info.ok
+            and (recipe_id is None or info.recipe == recipe_id)]
+    return sorted(runs, key=lambda info: info.card.get("finished", ""), reverse=True)
+
+
+def sources_for(recipe_id: str, root: Path | None = None) -> list[RunInfo]:
+    """Runs a recipe can continue (`--from`): finished runs of its `starts_from` recipe that
+    kept their Keras model, newest first; [] for recipes that start fresh."""
+    parent = recipes.get(recipe_id).starts_from
+    if not parent:
+        return []
+    return [info for info in finished_runs(parent, root) if (info.path / "model.keras").is_file()]
+
+
+def shown_path(run: Path) -> str:
+    """A run dir as the CLI lines show it: relative to the repository when inside it."""
+    run = Path(run).resolve()
+    return str(run.relative_to(REPO)) if run.is_relative_to(REPO) else str(run)
+
+
+def resume_command(run: Path) -> str:
+    """The CLI line that continues a cancelled run from its last checkpoint."""
+    info = status(run, running=False)
+    base = f" --base {info.base}" if info.base else ""
+    return f"python -m core train {info.recipe} --epochs {info.epochs}{base} --out {shown_path(run)} --resume"
+
+
+def promote_command(run: Path) -> str:
+    """The CLI line that copies a finished run into trained/ (promotion is never automatic)."""
+    return f"python -m core promote {shown_path(run)}"

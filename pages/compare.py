@@ -1,0 +1,97 @@
+"""Compare strategies: learning curves of any runs beside the book's, the chapter's story step
+by step, and the results table from the model cards."""
+import streamlit as st
+
+from core import curves, recipes
+from core.artifacts import load_reference
+from core.story import STORY
+from pages._i18n import t
+from pages._results import curves_figure, label, models
+
+st.title(t("compare.title"))
+st.markdown(t("compare.intro"))
+
+shipped, own = models()
+SETS: dict[str, curves.Curves] = {}  # every curve set the page can draw, by a stable key
+for kind, infos in (("shipped", shipped), ("run", own)):
+    for info in infos:
+        if info.ok:
+            SETS[f"{kind}:{info.name}"] = curves.Curves(label(info), info.recipe, kind, info.history)
+for recipe_id in recipes.RECIPE_IDS:
+    reference = load_reference(recipe_id)
+    if reference:
+        SETS[f"book:{recipe_id}"] = curves.Curves(t("results.book_run", recipe=t(f"recipe.{recipe_id}")), recipe_id,
+                                                  "book", reference["history"], source=reference["source"])
+
+with st.sidebar:
+    methods = {method: t(f"compare.smoothing.{method}") for method in curves.SMOOTHING}
+    smoothing = st.radio(t("compare.smoothing"), list(methods), key="smoothing", format_func=methods.get)
+    factor = st.slider(t("compare.factor"), 0.0, 0.95, curves.BOOK_FACTOR, 0.05, disabled=smoothing == "none",
+                       key="smoothing_factor", help=t("compare.factor_help"))
+
+
+def charts(where: str, keys: list[str], metrics=("accuracy", "loss"), grid: bool = False) -> None:
+    """The chosen curve sets, one chart per metric, and the book's credit when it is shown."""
+    sets = [SETS[key] for key in keys]
+    places = [st.container() for _ in metrics] if grid else st.columns(len(metrics))  # panels need the width
+    for place, metric in zip(places, metrics):
+        place.plotly_chart(curves_figure(sets, metric, smoothing, factor, grid=grid), key=f"{where}_{metric}",
+                            theme=None)
+    if any(c.kind == "book" for c in sets):
+        st.caption(t("compare.credit"))
+    st.caption(t("compare.legend"))
+
+
+story_tab, runs_tab, table_tab = st.tabs([t("compare.tab.story"), t("compare.tab.runs"), t("compare.tab.table")])
+
+with story_tab:
+    steps = {step.key: f"{n} · {t(f'compare.story.{step.key}.short')}" for n, step in enumerate(STORY, 1)}
+    chosen_step = st.segmented_control(t("compare.story.step"), list(steps), default=STORY[0].key, key="story_step",
+                                       required=True, format_func=steps.get)
+    step = next(s for s in STORY if s.key == chosen_step)
+    st.subheader(t(f"compare.story.{step.key}.title"))
+    st.markdown(t(f"compare.story.{step.key}.lesson"))
+    keys = [key for recipe_id in step.recipes for key in (f"shipped:{recipe_id}", f"book:{recipe_id}") if key in SETS]
+    if keys:
+        charts("story", keys, (step.metric, "loss" if step.metric == "accuracy" else "accuracy"))
+    if not any(key.startswith("shipped:") for key in keys):
+        st.info(t("compare.story.book_only"))
+
+with runs_tab:
+    default = [k for k in ("shipped:scratch", "shipped:scratch_augmented", "book:scratch", "book:scratch_augmented")
+               if k in SETS]
+    chosen = st.multiselect(t("compare.choose"), list(SETS), default=default, key="compare_sets",
+                            format_func={key: c.label for key, c in SETS.items()}.get)
+    grid = st.toggle(t("compare.grid"), key="compare_grid")
+    if chosen:
+        charts("runs", chosen, grid=grid)
+    else:
+        st.info(t("compare.none_chosen"))
+
+def table_row(recipe_id: str, info) -> dict:
+    """A shipped model or a run against the book's number; or a recipe not trained here."""
+    card = info.card if info and info.ok else {}
+    if card:
+        fewer = card["epochs"] < card["epochs_planned"]  # flagged: fewer epochs than the book's schedule
+        epochs = f"{card['epochs']} / {card['epochs_planned']}" + (" ⚠️" if fewer else "")
+    else:
+        epochs = t("compare.unavailable", reason=info.problem) if info else t("compare.not_trained")
+    hardware = card.get("hardware", {})
+    return {
+        t("compare.col.model"): label(info) if info else t(f"recipe.{recipe_id}"),
+        t("compare.col.accuracy"): card.get("test_accuracy"),
+        t("compare.col.book"): recipes.RECIPES[recipe_id].book_test_accuracy,
+        t("compare.col.epochs"): epochs,
+        t("compare.col.base"): card.get("base") or "–",
+        t("compare.col.time"): f"{card['seconds'] / 60:.1f} min" if card else "",
+        t("compare.col.hardware"): f"{hardware.get('device', '')} · {hardware.get('cpu', '')}" if card else "",
+    }
+
+
+with table_tab:
+    rows = [table_row(recipe_id, info) for recipe_id in recipes.RECIPE_IDS
+            for info in [i for i in shipped + own if i.recipe == recipe_id] or [None]]
+    percent = st.column_config.NumberColumn(format="percent")
+    st.dataframe(rows, hide_index=True,
+                 column_config={t("compare.col.accuracy"): percent, t("compare.col.book"): percent})
+    st.caption(t("compare.table_note"))

@@ -1,0 +1,144 @@
+"""Predict: a photo judged by every cat/dog model side by side, a drawn digit, the test set."""
+import streamlit as st
+from PIL import Image
+
+from core import digits
+from core.data import DataFolderError, cats_dogs_root
+from core.inference import CAT_DOG_LABELS, BadImage, ModelUnavailable, open_image, prepare_image
+from pages import _canvas
+from pages._i18n import t
+from pages._results import confusion_figure, evaluation, label, load, models, probability_bars
+
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
+SHOWN = 300  # px: the original and what the model sees, side by side
+
+
+def chosen(dataset: str, key: str) -> list:
+    """Every shipped model of a dataset, plus the user's finished runs they pick."""
+    shipped, own = models(dataset)
+    runs = {str(info.path): info for info in own}
+    names = {path: label(info) for path, info in runs.items()}  # format_funcs get plain lookups
+    picked = st.multiselect(t("predict.runs"), list(runs), default=list(runs)[:1], key=key,
+                            format_func=names.get) if runs else []
+    if not shipped and not runs:
+        st.info(t("predict.no_models"))
+    return shipped + [runs[path] for path in picked]
+
+
+def read(upload) -> Image.Image | None:
+    """Decode an upload, or say (translated) why it cannot be used."""
+    try:
+        return open_image(upload)
+    except BadImage as error:
+        st.error(t(f"predict.bad.{error.code}"))
+        return None
+
+
+def verdict(prediction, names: list[str]) -> None:
+    st.markdown(f"### {names[prediction.labels.index(prediction.label)]} · {prediction.confidence:.1%}")
+    st.plotly_chart(probability_bars(prediction.labels, prediction.probabilities, names),
+                    config={"staticPlot": True}, theme=None)
+
+
+def judge(info, image: Image.Image) -> tuple[int, int] | None:
+    """One model's column: verdict, probability bars, latency and provider; returns the
+    model's input size (None when it is unavailable)."""
+    st.markdown(f"**{label(info)}**")
+    try:
+        model = load(info)
+    except ModelUnavailable as error:
+        st.warning(t("predict.unavailable", reason=str(error)))
+        return None
+    prediction = model.predict(image)
+    verdict(prediction, [t(f"predict.label.{name}") for name in prediction.labels])
+    st.caption(t("predict.latency", ms=prediction.latency_ms, provider=model.provider.replace("ExecutionProvider", ""),
+                 accuracy=model.card.get("test_accuracy", float("nan"))))
+    return model.size
+
+
+st.title(t("predict.title"))
+st.markdown(t("predict.intro"))
+photo_tab, digit_tab, batch_tab = st.tabs([t("predict.tab.photo"), t("predict.tab.digit"), t("predict.tab.batch")])
+
+with photo_tab:
+    photo_models = chosen("cats_and_dogs", "photo_runs")
+    camera = st.toggle(t("predict.camera"), key="use_camera")
+    upload = (st.camera_input(t("predict.camera_label")) if camera
+              else st.file_uploader(t("predict.upload"), type=PHOTO_TYPES, key="photo"))
+    image = read(upload) if upload else None
+    if image is not None and photo_models:
+        original, seen = st.columns(2)
+        original.image(image, caption=t("predict.original", w=image.width, h=image.height), width=SHOWN)
+        columns = st.columns(min(3, len(photo_models)), border=True)
+        sizes = []
+        for i, info in enumerate(photo_models):
+            with columns[i % len(columns)]:
+                sizes.append(judge(info, image))
+        size = next((size for size in sizes if size), None)
+        if size:
+            seen.image(prepare_image(image, size).astype("uint8"), width=SHOWN,
+                       caption=t("predict.sees", w=size[1], h=size[0]))
+
+with digit_tab:
+    digit_models = chosen("mnist", "digit_runs")
+    for info in (info for info in digit_models if not info.ok):
+        st.warning(t("predict.unavailable", reason=f"{label(info)}: {info.problem}"))
+    ready = [info for info in digit_models if info.ok]
+    if ready:
+        names = {str(i.path): label(i) for i in ready}
+        picked = st.selectbox(t("predict.digit.model"), list(names), format_func=names.get) if len(ready) > 1 else None
+        info = next((i for i in ready if str(i.path) == picked), ready[0])
+        left, right = st.columns(2)
+        with left:
+            drawn = None
+            how = {key: t(f"predict.digit.{key}") for key in ("draw", "upload")}
+            if st.segmented_control(t("predict.digit.how"), list(how), default="draw", key="digit_how",
+                                    required=True, format_func=how.get) == "upload":
+                digit_upload = st.file_uploader(t("predict.digit.upload_label"), type=PHOTO_TYPES, key="digit_file")
+                digit_image = read(digit_upload) if digit_upload else None
+                drawn = digits.to_mnist(digit_image) if digit_image is not None else None
+            else:
+                try:
+                    drawn = digits.from_canvas(_canvas.draw("digit_canvas"))
+                except ImportError:
+                    st.info(t("predict.digit.no_canvas"))
+        with right:
+            if drawn is None:
+                st.info(t("predict.digit.empty"))
+            else:
+                st.image(drawn.resize((140, 140), Image.Resampling.NEAREST), caption=t("predict.digit.sees"))
+                prediction = load(info).predict(drawn)
+                verdict(prediction, list(prediction.labels))
+
+with batch_tab:
+    st.markdown(t("predict.batch.intro"))
+    try:
+        root = cats_dogs_root()
+    except DataFolderError as error:
+        root = None
+        st.info(t("predict.batch.no_data", reason=str(error)))
+    ready = [info for info in photo_models if info.ok]
+    if root and ready and st.button(t("predict.batch.run"), type="primary", key="batch_run"):
+        st.session_state["batch_on"] = True
+    if root and ready and st.session_state.get("batch_on"):
+        names = [t(f"predict.label.{name}") for name in CAT_DOG_LABELS]
+        for info in ready:
+            st.subheader(label(info))
+            bar = st.progress(0.0, text=t("predict.batch.progress", done=0, total="…"))
+            try:  # computed once per model version, then shared: the bar only shows the first time
+                result = evaluation(info, root, lambda done, total: bar.progress(
+                    done / total, text=t("predict.batch.progress", done=done, total=total)))
+            except ModelUnavailable as error:
+                st.warning(t("predict.unavailable", reason=str(error)))
+                continue
+            finally:
+                bar.empty()
+            matrix, gallery = st.columns([1, 2])
+            matrix.metric(t("predict.batch.accuracy"), f"{result.accuracy:.1%}",
+                          help=t("predict.batch.count", n=result.total))
+            matrix.plotly_chart(confusion_figure(result.confusion, names), config={"staticPlot": True}, theme=None)
+            gallery.markdown(t("predict.batch.mistakes", n=len(result.mistakes)))
+            shown = result.mistakes[:12]
+            gallery.image([str(m.path) for m in shown], width=150, caption=[t(
+                "predict.batch.mistake", truth=names[m.label], said=names[1 - m.label], p=m.probabilities[1 - m.label])
+                for m in shown])

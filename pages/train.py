@@ -1,0 +1,102 @@
+"""Train live: start a recipe in a background process and watch its curves grow, epoch by epoch.
+
+The page only starts, cancels and reads: training runs in `core.launcher`'s process group and
+reports through the run's log.jsonl, so reruns, other users and closed tabs never disturb it.
+"""
+from pathlib import Path
+
+import streamlit as st
+
+from core import launcher, recipes
+from core.artifacts import runs_dir
+from core.curves import Curves
+from pages._i18n import t
+from pages._results import curves_figure, forget_runs
+
+POLL_SECONDS = 1.5
+
+st.title(t("train.title"))
+st.markdown(t("train.intro"))
+running = launcher.current()
+
+names = {recipe_id: t(f"recipe.{recipe_id}") for recipe_id in recipes.RECIPE_IDS}
+pick, count, choice = st.columns([2, 1, 1])
+recipe = recipes.get(pick.selectbox(t("train.recipe"), list(names), format_func=names.get, key="train_recipe"))
+epochs = count.number_input(t("train.epochs"), 1, 500, 1 if recipe.dataset == "mnist" else min(recipe.epochs, 5),
+                            key=f"train_epochs_{recipe.id}", help=t("train.epochs_help", n=recipe.epochs))
+base, source = None, None
+if recipe.starts_from:  # fine-tuning continues a trained run, with that run's base
+    sources = {str(info.path): info for info in launcher.sources_for(recipe.id)}
+    if sources:
+        labels = {path: f"{info.name} · {info.card.get('base')} · {info.card['test_accuracy']:.1%}"
+                  for path, info in sources.items()}
+        source = sources[choice.selectbox(t("train.source"), list(sources), format_func=labels.get, key="train_from")]
+        base = source.card.get("base")
+    else:
+        st.warning(t("train.needs_source", parent=names[recipe.starts_from]))
+elif recipe.pretrained:
+    base = choice.selectbox(t("train.base"), recipes.BASES, index=recipes.BASES.index(recipes.DEFAULT_BASE),
+                            key="train_base", help=t("train.base_help"))
+st.caption(t("train.book", listings=recipe.listings, n=recipe.epochs))
+
+blocked = bool(running) or (recipe.starts_from is not None and source is None)
+if st.button(t("train.start"), type="primary", disabled=blocked, key="train_start"):
+    try:
+        run = launcher.start(recipe.id, int(epochs), base=base, start_from=source.path if source else None)
+        st.session_state["train_run"] = str(run)
+        st.rerun()
+    except launcher.Busy as busy:
+        st.error(t("train.busy", run=busy.run.name))
+if running:
+    st.info(t("train.running_elsewhere", run=Path(running["run"]).name))
+
+
+@st.fragment(run_every=POLL_SECONDS if running else None)
+def live(run: Path) -> None:
+    """The run as its log tells it, redrawn every POLL_SECONDS while it trains."""
+    held = launcher.current()
+    is_live = bool(held) and held["run"] == str(run)
+    status = launcher.status(run, running=is_live)
+    top, stop = st.columns([4, 1])
+    top.subheader(f"{names.get(status.recipe, run.name)} · {t(f'train.state.{status.state}')}")
+    top.caption(launcher.shown_path(run))
+    if is_live and status.state != "done" and stop.button(t("train.cancel"), key="train_cancel"):
+        with st.spinner(t("train.cancelling")):
+            launcher.cancel()
+        st.rerun()
+    if status.state in ("starting", "running"):
+        within = 1.0 if status.epochs and status.epoch >= status.epochs else (
+            status.batch / status.steps if status.steps and status.phase == "train" else 0.0)
+        phase = t(f"train.phase.{status.phase or 'start'}")
+        if status.phase == "train" and status.steps:
+            phase += " · " + t("train.batch", batch=status.batch, steps=status.steps)
+        st.progress(within, text=t("train.progress", epoch=min(status.epoch + 1, status.epochs or 1),
+                                   epochs=status.epochs or "…", phase=phase))
+    if status.history:
+        curves = [Curves(run.name, status.recipe or "", "run", status.history)]
+        for column, metric in zip(st.columns(2), ("accuracy", "loss")):
+            column.plotly_chart(curves_figure(curves, metric, height=380), key=f"live_{metric}", theme=None)
+    if status.state == "done":
+        forget_runs()
+        st.success(t("train.done", accuracy=status.test_accuracy))
+        st.markdown(t("train.promote"))
+        st.code(launcher.promote_command(run), language="bash")
+    elif status.state == "cancelled":
+        st.warning(t("train.cancelled"))
+        st.code(launcher.resume_command(run), language="bash")
+    elif status.state in ("error", "stopped"):
+        st.error(t("train.failed", message=status.message or t("train.no_message")))
+        with st.expander(t("train.output")):
+            st.code(launcher.output_tail(run) or "–")
+    elif status.message:
+        st.caption(t("train.warning", message=status.message))
+    if running and not is_live:  # it just ended: one full rerun stops the polling
+        st.rerun()
+
+
+shown = running["run"] if running else st.session_state.get("train_run")
+if shown:
+    live(Path(shown))
+else:
+    st.info(t("train.nothing_yet"))
+st.caption(t("train.where", runs=launcher.shown_path(runs_dir())))

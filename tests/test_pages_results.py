@@ -1,0 +1,258 @@
+"""The results pages through AppTest: Predict (tiny models trained and exported here), Compare
+(the book's runs and ours), Train live (a real tiny MNIST run started, cancelled, finished)."""
+import hashlib
+import io
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+from streamlit.testing.v1 import AppTest
+
+from core import artifacts, launcher
+from pages.strings import CATALOG
+
+REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def tiny_trained(tmp_path_factory, tiny_mnist, tiny_cats_dogs) -> Path:
+    """A trained/ folder with an MNIST and a from-scratch model (1 epoch each on tiny data,
+    shared with the other test files through tests/_tiny_models.py)."""
+    from tests._tiny_models import tiny_run
+
+    runs = tmp_path_factory.mktemp("tiny_runs")
+    root = tmp_path_factory.mktemp("trained")
+    for recipe_id, data in (("mnist", tiny_mnist), ("scratch", tiny_cats_dogs)):
+        (root / recipe_id).symlink_to(tiny_run(recipe_id, data, runs), target_is_directory=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tmp_path_factory, tiny_mnist, tiny_cats_dogs) -> Path:
+    """A data root laid out like ../shared/data, holding the tiny sets."""
+    root = tmp_path_factory.mktemp("data")
+    (root / "mnist").mkdir()
+    (root / "mnist" / "mnist.npz").symlink_to(tiny_mnist)
+    (root / "cats_and_dogs_small").symlink_to(tiny_cats_dogs)
+    return root
+
+
+@pytest.fixture
+def env(monkeypatch, tiny_trained, tiny_data, tmp_path):
+    monkeypatch.setattr(artifacts, "TRAINED_DIR", tiny_trained)
+    monkeypatch.setenv("CONVNET_DATA", str(tiny_data))
+    monkeypatch.setenv("CONVNET_RUNS", str(tmp_path / "runs"))
+    yield tmp_path / "runs"
+    launcher.cancel(grace=1)
+
+
+def page(name: str, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(REPO / "pages" / f"{name}.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+def png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "info", "warning", "error", "success",
+                                              "subheader", "metric", "code") for e in getattr(at, kind))
+
+
+def dog_photo() -> bytes:
+    image = Image.new("RGB", (320, 200), (90, 100, 110))
+    ImageDraw.Draw(image).rectangle([100, 50, 220, 150], fill=(200, 80, 60))
+    return png(image)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_predict_a_photo_with_every_model(env, lang):
+    at = page("predict", lang)
+    assert not at.exception
+    at.file_uploader(key="photo").upload("dog.png", dog_photo(), "image/png")
+    at.run()
+    assert not at.exception
+    strings = CATALOG[lang]
+    verdicts = [m.value for m in at.markdown if m.value.startswith("### ")]
+    assert len(verdicts) == 1 and (strings["predict.label.dog"] in verdicts[0] or strings["predict.label.cat"] in verdicts[0])
+    assert verdicts[0].endswith("%")
+    assert any("CPU" in c.value for c in at.caption)  # latency on the active provider
+    captions = [img.caption for element in at.get("image") for img in element.proto.imgs]
+    assert any(c.startswith(strings["predict.sees"].split("{")[0]) for c in captions)  # what the model sees
+
+
+@pytest.mark.parametrize("code, data", [
+    ("empty", b""),
+    ("not_image", b"this is text, not a photo"),
+    ("broken", dog_photo()[:120]),
+    ("too_large", None),
+])
+def test_bad_uploads_get_a_translated_message(env, code, data):
+    if data is None:  # 50 megapixels of black: a 48 kB PNG
+        data = png(Image.new("L", (10_000, 5_000)))
+    for lang in ("en", "zh-TW"):
+        at = page("predict", lang)
+        at.file_uploader(key="photo").upload("upload.png", data, "image/png")
+        at.run()
+        assert not at.exception
+        assert [e.value for e in at.error] == [CATALOG[lang][f"predict.bad.{code}"]]
+
+
+def test_an_unavailable_model_says_why_and_the_others_still_work(env, tiny_trained, tmp_path, monkeypatch):
+    trained = tmp_path / "trained"
+    shutil.copytree(tiny_trained / "scratch", trained / "scratch")
+    missing = trained / "scratch_augmented"
+    missing.mkdir()
+    card = json.loads((tiny_trained / "scratch" / "card.json").read_text())
+    (missing / "card.json").write_text(json.dumps({**card, "recipe": "scratch_augmented"}))  # no model.onnx
+    broken = trained / "feature_extraction"
+    broken.mkdir()
+    (broken / "model.onnx").write_bytes(b"not a graph")
+    (broken / "history.json").write_text(json.dumps({"accuracy": [0.5], "val_accuracy": [0.5], "loss": [1], "val_loss": [1]}))
+    card = json.loads((tiny_trained / "scratch" / "card.json").read_text())
+    card.update(recipe="feature_extraction", sha256=hashlib.sha256(b"not a graph").hexdigest())
+    (broken / "card.json").write_text(json.dumps(card))
+    monkeypatch.setattr(artifacts, "TRAINED_DIR", trained)
+    at = page("predict")
+    at.file_uploader(key="photo").upload("dog.png", dog_photo(), "image/png")
+    at.run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "model.onnx is missing" in warnings and "cannot be loaded" in warnings
+    assert len([m for m in at.markdown if m.value.startswith("### ")]) == 1
+
+
+def test_predict_a_digit_upload(env):
+    at = page("predict")
+    at.segmented_control(key="digit_how").set_value("upload").run()
+    digit = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(digit).line([(100, 30), (100, 170)], fill=0, width=16)
+    at.file_uploader(key="digit_file").upload("one.png", png(digit), "image/png")
+    at.run()
+    assert not at.exception
+    verdict = [m.value for m in at.markdown if m.value.startswith("### ")]
+    assert len(verdict) == 1 and verdict[0][4] in "0123456789"
+    assert len(at.get("plotly_chart")) == 1  # the ten probability bars
+
+
+def test_batch_mode_confusion_and_mistakes(env):
+    at = page("predict")
+    at.button(key="batch_run").click().run()
+    assert not at.exception
+    assert [m.label for m in at.metric] == ["Test accuracy"]
+    assert any("mistakes" in m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 1  # the confusion matrix
+
+
+def test_batch_mode_without_the_test_images(env, tmp_path, monkeypatch):
+    monkeypatch.setenv("CONVNET_DATA", str(tmp_path))  # exists, but holds no cats_and_dogs_small
+    at = page("predict")
+    assert not at.exception
+    assert any("batch mode is off" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_compare_draws_the_story_the_runs_and_the_table(env, lang):
+    at = page("compare", lang)
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 4  # the story's two charts and the runs tab's two
+    chosen = at.multiselect(key="compare_sets").value
+    assert {"shipped:scratch", "book:scratch", "book:scratch_augmented"} <= set(chosen)
+    for step in ("baseline", "overfitting", "augmentation", "feature_extraction", "fine_tuning"):
+        at.segmented_control(key="story_step").set_value(step).run()
+        assert not at.exception
+        assert CATALOG[lang][f"compare.story.{step}.lesson"] in [m.value for m in at.markdown]
+    for smoothing in ("book", "tensorboard"):
+        at.radio(key="smoothing").set_value(smoothing).run()
+        assert not at.exception
+    at.toggle(key="compare_grid").set_value(True).run()
+    assert not at.exception
+    table = at.dataframe[0].value  # one row per recipe here: two trained (1 epoch each), four not yet
+    epochs = table[CATALOG[lang]["compare.col.epochs"]]
+    assert len(table) == 6 and epochs.str.contains("⚠️").sum() == 2
+    assert (epochs == CATALOG[lang]["compare.not_trained"]).sum() == 4
+    assert table[CATALOG[lang]["compare.col.book"]].notna().all()
+
+
+def test_train_live_start_then_cancel(env):
+    at = page("train")
+    assert not at.exception
+    at.button(key="train_start").click().run()
+    assert not at.exception
+    run = Path(at.session_state["train_run"])
+    assert run.parent == env and launcher.current()["run"] == str(run)
+    other = page("train")  # a second user sees the run and cannot start another
+    assert other.button(key="train_start").disabled
+    assert any(run.name in i.value for i in other.info)
+    at.button(key="train_cancel").click().run()
+    assert not at.exception
+    assert launcher.current() is None
+    assert launcher.status(run, running=False).state == "cancelled"
+    assert any("--resume" in c.value for c in at.code)
+
+
+def test_train_live_to_the_end_then_compare_and_predict_show_the_run(env):
+    at = page("train")
+    at.button(key="train_start").click().run()
+    run = Path(at.session_state["train_run"])
+    deadline = time.time() + 180
+    while launcher.current() and time.time() < deadline:
+        time.sleep(1)
+    at.run()
+    assert not at.exception
+    assert at.success, texts(at)
+    assert [c.value for c in at.code] == [launcher.promote_command(run)]
+    assert len(at.get("plotly_chart")) == 2  # the run's accuracy and loss, epoch by epoch
+    compare = page("compare")
+    assert any(run.name in option for option in compare.multiselect(key="compare_sets").options)
+    predict = page("predict")
+    assert predict.multiselect(key="digit_runs").value == [str(run)]
+
+
+def test_every_results_page_runs_inside_the_router(env):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    for name in ("predict", "compare", "train"):
+        at.switch_page(f"pages/{name}.py").run()
+        assert not at.exception, name
+        assert at.title[0].value == CATALOG["en"][f"{name}.title"]
+
+
+def test_every_key_the_results_pages_use_is_in_both_languages():
+    import re
+
+    used = set()
+    for name in ("predict", "compare", "train", "_results"):
+        used |= set(re.findall(r'\bt\("([a-z_.]+)"', (REPO / "pages" / f"{name}.py").read_text()))
+    from core.story import STORY
+    used |= {f"compare.story.{s.key}.{part}" for s in STORY for part in ("title", "short", "lesson")}
+    used |= {f"train.state.{s}" for s in ("starting", "running", "done", "error", "cancelled", "stopped")}
+    used |= {f"train.phase.{p}" for p in ("start", "data", "features", "unfreeze", "train", "export", "evaluate")}
+    used |= {f"predict.bad.{code}" for code in ("empty", "not_image", "broken", "too_large")}
+    for lang in ("en", "zh-TW"):
+        assert not used - set(CATALOG[lang]), lang
+
+
+def test_fine_tuning_needs_a_feature_extraction_run(env, tiny_trained):
+    at = page("train")
+    at.selectbox(key="train_recipe").set_value("fine_tuning").run()
+    assert not at.exception
+    assert at.button(key="train_start").disabled
+    assert CATALOG["en"]["recipe.feature_extraction_augmented"] in at.warning[0].value
+    source = env / "feature_extraction_augmented-1"  # a finished run that kept its Keras model
+    shutil.copytree(tiny_trained / "scratch", source)
+    card = json.loads((source / "card.json").read_text())
+    (source / "card.json").write_text(json.dumps({**card, "recipe": "feature_extraction_augmented",
+                                                  "base": "efficientnet_lite0"}))
+    at = page("train")
+    at.selectbox(key="train_recipe").set_value("fine_tuning").run()
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="train_from").value == str(source)
+    assert not at.button(key="train_start").disabled
