@@ -6,6 +6,8 @@ takes raw pixels (the ONNX contract).
 """
 from __future__ import annotations
 
+import importlib
+
 from dataclasses import dataclass
 
 
@@ -46,31 +48,22 @@ def info(name: str) -> BaseInfo:
         raise KeyError(f"unknown base {name!r}; choose one of: {', '.join(BASES)}") from None
 
 
+def _module(name: str):
+    """The module that implements a base (imported lazily: it imports Keras)."""
+    info(name)
+    return importlib.import_module(f"core.bases.{name}")
+
+
 def load(name: str, input_shape=(150, 150, 3), weights: bool = True):
     """The headless base as a Keras model (weights=False: random init, for tests)."""
-    info(name)
-    if name == "vgg16":
-        from core.bases import vgg16 as module
-    else:
-        from core.bases import efficientnet_lite0 as module
-    return module.build(input_shape=input_shape, weights=weights)
+    return _module(name).build(input_shape=input_shape, weights=weights)
 
 
 def preprocessing(name: str):
     """The layer mapping raw 0-255 RGB to the base's input scale (inside the exported graph)."""
-    info(name)
-    if name == "vgg16":
-        from core.bases import vgg16 as module
-    else:
-        from core.bases import efficientnet_lite0 as module
-    return module.preprocessing()
+    return _module(name).preprocessing()
 
 
 def fine_tune_layers(name: str, base) -> list:
     """The layers of `base` that fine-tuning unfreezes (Listing 5.22: VGG16's block5)."""
-    info(name)
-    if name == "vgg16":
-        from core.bases import vgg16 as module
-    else:
-        from core.bases import efficientnet_lite0 as module
-    return module.fine_tune_layers(base)
+    return _module(name).fine_tune_layers(base)

@@ -19,8 +19,7 @@ SHOTS = "/tmp"
 
 
 def open_page(page, app_url: str, title_key: str) -> None:
-    """Through the sidebar: st.navigation's pages exist once app.py has run (a deep link in a
-    fresh session reaches the bare pages/ file instead)."""
+    """Through the sidebar, as a student would (deep links work too: see pages/__init__.py)."""
     page.goto(app_url)
     page.get_by_role("heading", name=CATALOG["en"]["home.title"]).wait_for(timeout=60_000)
     page.get_by_test_id("stSidebarNav").get_by_text(CATALOG["en"][title_key]).click()
@@ -56,3 +55,26 @@ def test_compare_draws_the_curves(app_url, page):
     assert page.locator(".js-plotly-plot").count() >= 2
     assert page.locator(".js-plotly-plot .scatterlayer .trace").count() > 0  # lines, not just axes
     page.screenshot(path=f"{SHOTS}/compare_browser.png", full_page=True)
+
+
+def test_three_classmates_at_once_all_get_verdicts(app_url, browser):
+    """Three sessions upload at the same moment; each gets every cat/dog model's verdict."""
+    ready = [info for info in list_runs(TRAINED_DIR) if info.ok and info.recipe in CAT_DOG_IDS]
+    if not ready:
+        pytest.skip(f"no usable cat/dog model in {TRAINED_DIR} yet")
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 2400}) for _ in range(3)]
+    try:
+        pages = [context.new_page() for context in contexts]
+        for page in pages:
+            page.goto(f"{app_url}/predict")
+            page.get_by_test_id("stFileUploaderDropzone").first.wait_for(timeout=60_000)
+        for page in pages:  # all three uploads go out before any answer is awaited
+            page.locator('input[type="file"]').first.set_input_files(
+                files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": generated_photo()}])
+        for page in pages:
+            verdicts = page.locator("h3").filter(has_text=re.compile(r"\d+\.\d%"))
+            verdicts.nth(len(ready) - 1).wait_for(timeout=60_000)
+            assert verdicts.count() >= len(ready)
+    finally:
+        for context in contexts:
+            context.close()
