@@ -51,7 +51,20 @@ def atomic_copy(src: Path, dst: Path) -> None:
     atomic_write_bytes(dst, Path(src).read_bytes())
 
 
+_sha_cache: dict[tuple, str] = {}
+
+
 def sha256_file(path: Path) -> str:
+    """The file's sha256, remembered per (path, size, mtime): pages re-verify models on every
+    visit, and hashing 70 MB of models each time would slow every page."""
+    stat = os.stat(path)
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _sha_cache:
+        _sha_cache[key] = _sha256(path)
+    return _sha_cache[key]
+
+
+def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

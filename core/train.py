@@ -130,7 +130,8 @@ def _load_data(recipe: Recipe, data_dir, log: RunLog):
     return *((s.x, s.y) for s in splits), fp, skipped
 
 
-def _compile(model, recipe: Recipe):
+def compile_model(model, recipe: Recipe):
+    """The recipe's optimiser, learning rate, loss and accuracy metric (the book's compile calls)."""
     import keras
 
     optimizer = keras.optimizers.get({"class_name": recipe.optimizer, "config": {
@@ -209,7 +210,7 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
         if recipe.unfreeze_from:
             unfrozen = models.unfreeze_top(model, base)
             log("phase", name="unfreeze", layers=unfrozen)
-        _compile(model, recipe)
+        compile_model(model, recipe)
         meta = {"recipe": recipe.id, "base": base, "seed": seed, "epochs": recipe.epochs}
 
         fit_model, fit_train, fit_val = model, train_xy, val_xy
@@ -219,7 +220,7 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
             fit_train = (extract.predict(train_xy[0].astype("float32"), batch_size=32, verbose=verbose), train_xy[1])
             fit_val = (extract.predict(val_xy[0].astype("float32"), batch_size=32, verbose=verbose), val_xy[1])
             fit_model = model.get_layer("classifier")
-            _compile(fit_model, recipe)
+            compile_model(fit_model, recipe)
         augment = pipeline(recipe.augmentation, seed=seed) if recipe.augmentation else None
         train_ds = data.dataset(*fit_train, recipe.batch_size, shuffle=True, augment=augment, seed=seed)
         val_ds = data.dataset(*fit_val, recipe.batch_size, shuffle=False)

@@ -22,6 +22,7 @@ def promote(run_dir: Path, trained_dir: Path = TRAINED_DIR) -> Path:
         raise ValueError(f"{run_dir} cannot be promoted: {info.problem}")
     target = Path(trained_dir) / info.recipe
     (target / "card.json").unlink(missing_ok=True)  # incomplete until the new card lands
+    (target / "model.int8.onnx").unlink(missing_ok=True)  # quantised from the model being replaced
     for name in SHIPPED_FILES:
         atomic_copy(Path(run_dir) / name, target / name)
     write_table(trained_dir)

@@ -1,0 +1,235 @@
+"""5. Training time per recipe on this CPU: a few real training steps of each recipe (its model,
+batch size, optimiser and augmentation pipeline, on random pixels of the right shape) timed and
+extrapolated to an epoch and to the book's schedule, beside the epoch times logged by finished
+runs. The GPU side is `bench/gpu.sh` (the full schedule with `python -m core train-all`), whose
+results `python -m bench.training collect` turns into `gpu_training.json`."""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench import RESULTS_DIR, median, table, target
+
+TITLE = "Training time per recipe: this CPU, and the full schedule on a GPU (bench/gpu.sh)"
+GPU_RESULTS = "gpu_training"
+GPU_TARGET_MIN = 10.0
+BOOK_TRAIN_IMAGES = 2000  # Listing 5.4: 1,000 cats + 1,000 dogs
+
+
+def missing() -> str | None:
+    return None
+
+
+def _train_size(recipe) -> int:
+    from core import data
+    from core.train import MNIST_VALIDATION
+
+    if recipe.dataset == "mnist":
+        return 60_000 - MNIST_VALIDATION
+    try:
+        return len(data.split_files(data.cats_dogs_root(), "train")[0])
+    except data.DataFolderError:
+        return BOOK_TRAIN_IMAGES
+
+
+def _step_seconds(fit_model, recipe, x, warm: int) -> list[float]:
+    """Seconds per training step through `core.data.dataset` (augmentation included), the first
+    `warm` steps (tracing) dropped."""
+    import keras
+
+    from core import data
+    from core.augment import pipeline
+
+    ends: list[float] = []
+
+    class Clock(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            if not ends:
+                ends.append(time.perf_counter())
+
+        def on_train_batch_end(self, batch, logs=None):
+            ends.append(time.perf_counter())
+
+    y = np.random.default_rng(0).integers(0, recipe.classes, len(x))
+    augment = pipeline(recipe.augmentation, seed=0) if recipe.augmentation and x.dtype == np.uint8 else None
+    fit_model.fit(data.dataset(x, y, recipe.batch_size, shuffle=True, augment=augment), epochs=1, verbose=0,
+                  callbacks=[Clock()])
+    return list(np.diff(ends)[warm:])
+
+
+def measure(recipe_id: str, steps: int, warm: int) -> dict:
+    """Median seconds per training step of one recipe, and its epoch and schedule extrapolated."""
+    import keras
+
+    from core import models, recipes
+    from core.train import compile_model
+
+    recipe = recipes.get(recipe_id)
+    base = recipes.DEFAULT_BASE if recipe.pretrained else None
+    model = models.build(recipe, base, base_weights=False)  # timing needs the shapes, not the weights
+    if recipe.unfreeze_from:
+        models.unfreeze_top(model, base)
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (recipe.batch_size * (steps + warm), *recipe.input_shape), dtype=np.uint8)
+    train_size = _train_size(recipe)
+    once = 0.0
+    fit_model, x = model, images
+    if recipe.precompute_features:  # L5.17: the base runs once over train + validation, then the head trains
+        extract = keras.Sequential([model.get_layer(f"{base}_preprocess"), models.conv_base_of(model)])
+        batch = images[:32].astype(np.float32)
+        extract.predict(batch, verbose=0)
+        per_image = median([_timed(lambda: extract.predict(batch, verbose=0)) for _ in range(3)]) / len(batch)
+        once = per_image * (train_size + train_size // 2)  # validation is half the training split (L5.4)
+        fit_model = model.get_layer("classifier")
+        x = rng.standard_normal((len(images), *extract.output_shape[1:])).astype(np.float32)
+    compile_model(fit_model, recipe)
+    step = median(_step_seconds(fit_model, recipe, x, warm))
+    steps_per_epoch = math.ceil(train_size / recipe.batch_size)
+    return {"recipe": recipe_id, "batch": recipe.batch_size, "steps_per_epoch": steps_per_epoch, "step_s": step,
+            "epoch_s": step * steps_per_epoch, "once_s": once, "epochs": recipe.epochs,
+            "schedule_min": (step * steps_per_epoch * recipe.epochs + once) / 60, "measured_steps": steps}
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def logged(recipe_id: str) -> dict | None:
+    """Epoch times of the newest run of this recipe that logged any (runs/<id>/log.jsonl), and
+    its card's all-in seconds per epoch where it finished."""
+    from core.artifacts import runs_dir
+    from core.train import read_log
+
+    best = None
+    for log_path in runs_dir().glob("*/log.jsonl"):
+        events = read_log(log_path)
+        if not events or events[0].get("recipe") != recipe_id:
+            continue
+        epochs = [e["seconds"] for e in events if e.get("event") == "epoch" and "seconds" in e]
+        if epochs and (best is None or log_path.stat().st_mtime > best["mtime"]):
+            best = {"run": log_path.parent.name, "epoch_s": median(epochs), "epochs": len(epochs),
+                    "mtime": log_path.stat().st_mtime}
+    return best
+
+
+def _gpu_results() -> dict | None:
+    path = RESULTS_DIR / f"{GPU_RESULTS}.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def run(quick: bool) -> dict:
+    from core import recipes
+
+    chosen = ("mnist",) if quick else recipes.RECIPE_IDS
+    # The first steps trace the graph while tf.data fills its buffers ahead: skip enough of them
+    # that the measured steps wait for the input pipeline as a whole epoch does.
+    steps, warm = (2, 1) if quick else (8, 4)
+    gpu = _gpu_results()
+    gpu_seconds = (gpu or {}).get("data", {}).get("recipes", {})
+    rows, data = [], {}
+    for recipe_id in chosen:
+        mnist = recipes.get(recipe_id).dataset == "mnist"  # its steps are cheap: more of them
+        m = measure(recipe_id, steps * 6 if mnist else steps, warm)
+        log = logged(recipe_id)
+        on_gpu = gpu_seconds.get(recipe_id)
+        rows.append([recipe_id, m["batch"], m["steps_per_epoch"], m["step_s"], m["epoch_s"],
+                     f"{log['epoch_s']:.1f} ({log['epochs']} epochs, runs/{log['run']})" if log else "no run logged",
+                     m["epochs"], m["once_s"] or None, m["schedule_min"],
+                     f"{on_gpu['seconds'] / 60:.1f} min" if on_gpu else "prepared, not run"])
+        data[recipe_id] = {**m, "logged": log}
+    if gpu:
+        total = gpu["data"]["total_s"] / 60
+        gpu_target = target("all six recipes, full schedule, on the GPU (bench/gpu.sh), set-up included",
+                            f"≤ {GPU_TARGET_MIN:g} min", f"{total:.1f} min on {gpu['data'].get('device', 'GPU')}",
+                            total <= GPU_TARGET_MIN)
+    else:
+        gpu_target = target("all six recipes, full schedule, on the GPU (bench/gpu.sh), set-up included",
+                            f"≤ {GPU_TARGET_MIN:g} min", "not run: no GPU machine was lent to this task; "
+                            "bench/gpu.sh is prepared", None)
+    columns = ["recipe", "batch", "steps/epoch", "s/step (measured)", "s/epoch (extrapolated)",
+               "s/epoch logged by a run", "book's epochs", "one-off features s", "book schedule, min (this CPU)",
+               "GPU, full schedule"]
+    return {
+        "tables": [table("Seconds per training step on this CPU, extrapolated", columns, rows)],
+        "targets": [gpu_target],
+        "notes": [
+            f"Measured: {steps} training steps per recipe after {warm} warm-up step(s) (tracing), through "
+            "`core.data.dataset` with the recipe's augmentation, optimiser and batch size, on random pixels (the "
+            "work per step does not depend on them); median step × steps per epoch. Validation passes, data "
+            "loading and export are not in it; the logged column (Keras' epoch time, validation included) "
+            "comes from a finished or running run's log.jsonl where there is one.",
+            "feature_extraction (L5.17) runs the frozen base once over the training and validation images "
+            "(the one-off column), then trains only the head on the features each epoch.",
+            "Absolute seconds on a shared 2-core machine: other work was running too (see the load average).",
+            "GPU: `bash bench/gpu.sh --prepare` here copies the data into data/ (git-ignored); `bash bench/gpu.sh` on "
+            "the GPU machine installs requirements-gpu.txt, runs `python -m core train-all` in a temporary copy "
+            "(its own trained/ and runs/) and writes gpu_training.json, which this table then shows.",
+        ],
+        "data": {"recipes": data, "gpu": gpu_seconds or None},
+    }
+
+
+def collect(runs: Path, results: Path, setup_s: float, train_s: float | None) -> Path:
+    """gpu_training.json from a `train-all` runs folder: per-recipe seconds from the cards, epoch
+    times from the logs, and the total with the set-up."""
+    import bench
+    from core import recipes
+    from core.artifacts import list_runs
+    from core.train import read_log
+
+    per_recipe = {}
+    for info in list_runs(runs):
+        if not info.ok:
+            continue
+        log = [e["seconds"] for e in read_log(info.path / "log.jsonl") if e.get("event") == "epoch"]
+        per_recipe[info.recipe] = {"seconds": info.card["seconds"], "epochs": info.card["epochs"],
+                                   "book_epochs": info.card["epochs_planned"],
+                                   "epoch_s": median(log) if log else None, "test_accuracy": info.card["test_accuracy"],
+                                   "device": info.card["hardware"]["device"], "gpus": info.card["hardware"].get("gpus")}
+    training = train_s if train_s is not None else sum(r["seconds"] for r in per_recipe.values())
+    total = setup_s + training
+    device = next((", ".join(r["gpus"]) for r in per_recipe.values() if r.get("gpus")), "no GPU in the cards")
+    complete = len(per_recipe) == len(recipes.RECIPE_IDS) and all(r["epochs"] == r["book_epochs"] for r in per_recipe.values())
+    rows = [[r, f"{v['epochs']} ({v['book_epochs']})", v["seconds"], v["epoch_s"], v["test_accuracy"], v["device"]]
+            for r, v in sorted(per_recipe.items(), key=lambda item: recipes.RECIPE_IDS.index(item[0]))]
+    report = {
+        "tables": [table("Full schedule, `python -m core train-all`", ["recipe", "epochs (book's)", "seconds", "median epoch s",
+                                                                       "test accuracy", "device"], rows)],
+        "targets": [target("all six recipes, set-up included", f"≤ {GPU_TARGET_MIN:g} min",
+                           f"{total / 60:.1f} min (set-up {setup_s:.0f} s, training {training:.0f} s)"
+                           + ("" if complete else "; not the full schedule, so not the target's measurement"),
+                           total / 60 <= GPU_TARGET_MIN and complete)],
+        "notes": [f"{len(per_recipe)} of {len(recipes.RECIPE_IDS)} recipes finished"
+                  + ("" if complete else "; fewer epochs than the book's (see the epochs column)") + f"; device: {device}."],
+        "data": {"recipes": per_recipe, "setup_s": setup_s, "training_s": training, "total_s": total, "device": device},
+    }
+    return bench.write_result(results, GPU_RESULTS, "Training on the GPU machine (bench/gpu.sh)", report, False,
+                              total, bench.machine())
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.training", description="collect bench/gpu.sh's timings")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("collect", help="write gpu_training.json from a train-all runs folder")
+    c.add_argument("runs", type=Path)
+    c.add_argument("--results", type=Path, default=RESULTS_DIR)
+    c.add_argument("--setup-seconds", type=float, default=0.0)
+    c.add_argument("--train-seconds", type=float)
+    args = p.parse_args(argv)
+    print(collect(args.runs, args.results, args.setup_seconds, args.train_seconds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

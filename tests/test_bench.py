@@ -1,0 +1,85 @@
+"""The performance suite (bench/) in --quick smoke mode: every benchmark runs and writes a
+well-formed results file. Timings are not checked here: `python -m bench` is a command."""
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+
+import pytest
+
+import bench
+from bench.__main__ import main
+
+
+@pytest.mark.parametrize("name", bench.BENCHMARKS)
+def test_quick_run_writes_a_well_formed_result(name, tmp_path, capsys):
+    reason = importlib.import_module(f"bench.{name}").missing()
+    if reason:
+        pytest.skip(f"{name}: {reason}")
+    assert main([name, "--quick", "--results", str(tmp_path)]) == 0
+    result = json.loads((tmp_path / f"{name}.smoke.json").read_text())
+    bench.validate(result)
+    assert result["name"] == name and result["quick"] is True
+    assert result["tables"] and all(t["rows"] for t in result["tables"])
+    assert result["machine"]["cores"] and result["machine"]["versions"]["onnxruntime"]
+    assert f"## {name}:" in capsys.readouterr().out  # the tables printed
+    assert not (tmp_path / f"{name}.json").exists()  # a smoke run never stands in for real numbers
+
+
+def test_readme_is_generated_from_full_results_only(tmp_path):
+    machine = {"cpu": "test cpu", "cores": 2, "versions": {"numpy": "1"}}
+    full = {"name": "serving", "title": "T", "quick": False, "date": "d", "seconds": 1.0, "machine": machine,
+            "tables": [bench.table("tab", ["a", "b"], [[1, 2.5]])],
+            "targets": [bench.target("speed", "≥ 3×", "4×", True), bench.target("gpu", "≤ 10 min", "not run", None)],
+            "notes": ["a note"], "data": {}}
+    (tmp_path / "serving.json").write_text(json.dumps(full))
+    (tmp_path / "startup.smoke.json").write_text(json.dumps({**full, "name": "startup", "quick": True}))
+    text = bench.write_readme(tmp_path, tmp_path / "README.md").read_text()
+    assert "| serving | speed | ≥ 3× | 4× | ✅ met |" in text and "– not run" in text
+    assert "## startup" not in text and "test cpu" in text and "a note" in text
+
+
+def test_malformed_results_are_refused():
+    with pytest.raises(ValueError, match="rows do not match"):
+        bench.validate({"name": "x", "title": "x", "quick": True, "date": "d", "seconds": 0, "notes": [], "data": {},
+                        "machine": {"cpu": "c", "cores": 1, "versions": {}}, "targets": [],
+                        "tables": [bench.table("t", ["a", "b"], [[1]])]})
+
+
+def test_unknown_benchmark_is_a_clear_error(capsys):
+    assert main(["nonsense", "--quick"]) == 2
+    assert "unknown benchmark nonsense" in capsys.readouterr().err
+
+
+def test_gpu_script_is_valid_bash():
+    assert subprocess.run(["bash", "-n", str(bench.HERE / "gpu.sh")]).returncode == 0
+
+
+def test_gpu_timings_are_collected_from_a_train_all_runs_folder(tmp_path):
+    from bench.training import collect
+    from core.artifacts import CARD_KEYS, atomic_write_json, sha256_file
+
+    run = tmp_path / "runs" / "mnist-1"
+    run.mkdir(parents=True)
+    (run / "model.onnx").write_bytes(b"stand-in")
+    atomic_write_json(run / "history.json", {k: [0.9] for k in ("accuracy", "val_accuracy", "loss", "val_loss")})
+    (run / "log.jsonl").write_text('{"event": "epoch", "seconds": 2.5}\n{"event": "epoch", "seconds": 3.5}\n')
+    atomic_write_json(run / "card.json", {**dict.fromkeys(CARD_KEYS), "recipe": "mnist", "listings": "5.1-5.3",
+                                          "seconds": 9.0, "epochs": 5, "epochs_planned": 5,
+                                          "test_accuracy": 0.99, "sha256": sha256_file(run / "model.onnx"),
+                                          "hardware": {"device": "GPU", "gpus": ["/physical_device:GPU:0"]}})
+    result = json.loads(collect(tmp_path / "runs", tmp_path / "results", setup_s=60, train_s=None).read_text())
+    bench.validate(result)
+    assert result["data"]["recipes"]["mnist"]["epoch_s"] == 3.0 and result["data"]["total_s"] == 69.0
+    assert result["targets"][0]["met"] is False  # one recipe of six is not the full schedule
+
+
+def test_a_stand_in_model_is_exported_where_no_model_is_here(tmp_path, monkeypatch):
+    """A fresh clone before any training: the serving benchmarks measure a random-weight export."""
+    from bench import _models
+
+    monkeypatch.setattr(_models, "present", lambda: [])
+    assert main(["concurrency", "--quick", "--results", str(tmp_path)]) == 0
+    result = json.loads((tmp_path / "concurrency.smoke.json").read_text())
+    assert result["data"]["scratch"]["source"] == "stand-in (random weights)"
