@@ -38,13 +38,14 @@ def _scratch(recipe: Recipe):
     return keras.Model(inputs, outputs, name=recipe.id)
 
 
-def head(recipe: Recipe, base: str, feature_shape):
-    """The densely connected classifier on the base's features (L5.18 / L5.20)."""
+def head(recipe: Recipe, base: str, feature_shape, pooling: str | None = None):
+    """The densely connected classifier on the base's features (L5.18 / L5.20); `pooling`
+    ("flatten" or "avg") overrides the base's choice, to measure what it costs."""
     import keras
     from keras import layers
 
     features = keras.Input(feature_shape, name="features")
-    pooling = bases.info(base).head_pooling
+    pooling = pooling or bases.info(base).head_pooling
     x = layers.Flatten(name="flatten")(features) if pooling == "flatten" else \
         layers.GlobalAveragePooling2D(name="avg_pool")(features)
     x = layers.Dense(recipe.dense_units, activation="relu", name="dense")(x)

@@ -10,18 +10,18 @@ st.markdown(t("home.intro"))
 
 st.subheader(t("home.map"))
 CHAPTER = [
-    ("5.1", "home.sec.5_1", "pages/convolution.py", "nav.convolution"),
-    ("5.1", "home.sec.5_1b", "pages/padding_stride.py", "nav.padding_stride"),
-    ("5.1", "home.sec.5_1c", "pages/pooling.py", "nav.pooling"),
-    ("5.1–5.3", "home.sec.5_1d", "pages/architecture.py", "nav.architecture"),
-    ("5.2", "home.sec.5_2", "pages/augmentation.py", "nav.augmentation"),
-    ("5.2–5.3", "home.sec.5_3", "pages/compare.py", "nav.compare"),
-    ("5.2–5.3", "home.sec.pred", "pages/predict.py", "nav.predict"),
-    ("5.2–5.3", "home.sec.train", "pages/train.py", "nav.train"),
+    ("home.sec.5_1", "pages/convolution.py", "nav.convolution"),
+    ("home.sec.5_1b", "pages/padding_stride.py", "nav.padding_stride"),
+    ("home.sec.5_1c", "pages/pooling.py", "nav.pooling"),
+    ("home.sec.5_1d", "pages/architecture.py", "nav.architecture"),
+    ("home.sec.5_2", "pages/augmentation.py", "nav.augmentation"),
+    ("home.sec.5_3", "pages/compare.py", "nav.compare"),
+    ("home.sec.pred", "pages/predict.py", "nav.predict"),
+    ("home.sec.train", "pages/train.py", "nav.train"),
 ]
-for section, topic, page, title in CHAPTER:
+for topic, page, title in CHAPTER:
     left, right = st.columns([3, 1])
-    left.markdown(f"**{section}** · {t(topic)}")
+    left.markdown(t(topic))
     right.page_link(page, label=t(title))
 
 st.subheader(t("home.models"))
