@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-BASES = ("vgg16", "efficientnet_lite0")
+from core import bases
+
+BASES = tuple(bases.BASES)  # names only; core.bases holds what each base is
 DEFAULT_BASE = "efficientnet_lite0"  # the base whose weights these offline machines have
 
 
