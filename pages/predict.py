@@ -62,6 +62,11 @@ photo_tab, digit_tab, batch_tab = st.tabs([t("predict.tab.photo"), t("predict.ta
 
 with photo_tab:
     photo_models = chosen("cats_and_dogs", "photo_runs")
+    for info in photo_models:  # sessions open (once per server) while the student picks a photo
+        try:
+            load(info)
+        except ModelUnavailable:
+            pass  # judge() shows why, beside the other models
     camera = st.toggle(t("predict.camera"), key="use_camera")
     upload = (st.camera_input(t("predict.camera_label")) if camera
               else st.file_uploader(t("predict.upload"), type=PHOTO_TYPES, key="photo"))
