@@ -7,6 +7,7 @@ normalisation live inside the ONNX graph, which takes raw 0-255 pixels (the ONNX
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 import warnings
@@ -154,20 +155,35 @@ class Predictor:
         return Prediction(probabilities, self.labels, (time.perf_counter() - start) * 1000.0)
 
 
-_cache: dict[str, Predictor] = {}
+_cache: dict[str, tuple[tuple, Predictor]] = {}
 _lock = threading.Lock()
 
 
+def _identity(model_dir: str) -> tuple:
+    """What changes when a model dir is replaced (promote, retrain): its files' sizes and times."""
+    identity = []
+    for name in ("model.onnx", "card.json"):
+        try:
+            stat = os.stat(os.path.join(model_dir, name))
+            identity.append((stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            identity.append(None)
+    return tuple(identity)
+
+
 def predictor(model_dir: str | Path) -> Predictor:
-    """One cached Predictor per model dir, shared by every caller (and every app user)."""
+    """One cached Predictor per model dir, shared by every caller (and every app user); a dir
+    whose model was replaced since is loaded anew."""
     key = str(Path(model_dir).resolve())
+    identity = _identity(key)
     with _lock:
-        if key not in _cache:
-            _cache[key] = Predictor(key)
-        return _cache[key]
+        if key not in _cache or _cache[key][0] != identity:
+            _cache.pop(key, None)
+            _cache[key] = (identity, Predictor(key))
+        return _cache[key][1]
 
 
 def forget(model_dir: str | Path) -> None:
-    """Drop a cached session, e.g. after a model dir was replaced."""
+    """Drop a cached session (tests isolate themselves with it)."""
     with _lock:
         _cache.pop(str(Path(model_dir).resolve()), None)

@@ -15,13 +15,6 @@ COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#b
 FONT = {"size": 18}  # readable from the back of a classroom
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def predictor(model_dir: str, sha: str) -> inference.Predictor:
-    """One session per model version for every user; a new sha (the dir was replaced) loads anew."""
-    inference.forget(model_dir)
-    return inference.predictor(model_dir)
-
-
 @st.cache_data(ttl=10, show_spinner=False)
 def _runs(trained: str, own: str) -> tuple[list[artifacts.RunInfo], list[artifacts.RunInfo]]:
     return artifacts.list_runs(trained), launcher.finished_runs(root=own)
@@ -50,7 +43,7 @@ def load(info: artifacts.RunInfo) -> inference.Predictor:
     """The cached Predictor of a usable run (raises ModelUnavailable when it is not)."""
     if not info.ok:
         raise inference.ModelUnavailable(info.problem)
-    return predictor(str(info.path), info.card.get("sha256", ""))
+    return inference.predictor(info.path)  # one session per model version, shared by every user
 
 
 @st.cache_resource

@@ -95,6 +95,20 @@ def test_a_repaired_run_is_served_again(run, mnist_run):
     inference.forget(run)
 
 
+def test_a_replaced_model_gets_a_new_session(run, tmp_path):
+    """`promote` replaces a model dir while the app serves it: the shared cache notices and
+    loads the new model instead of serving the old session."""
+    from core.trained import promote
+
+    trained = tmp_path / "trained"
+    first = predictor(promote(run, trained))
+    assert predictor(trained / "mnist") is first  # cached while the dir is unchanged
+    promote(run, trained)  # the same run again: new files, new times
+    second = predictor(trained / "mnist")
+    assert second is not first and predictor(trained / "mnist") is second
+    inference.forget(trained / "mnist")
+
+
 def test_table_lists_good_models_and_says_why_others_are_not(mnist_run, tmp_path):
     trained = tmp_path / "trained"
     shutil.copytree(mnist_run, trained / "mnist")
