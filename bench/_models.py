@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from core import recipes
-from core.artifacts import CARD_KEYS, TRAINED_DIR, atomic_write_json, list_runs, runs_dir, sha256_file
+from core.artifacts import CARD_KEYS, HISTORY_KEYS, TRAINED_DIR, atomic_write_json, list_runs, runs_dir, sha256_file
 
 
 @dataclass
@@ -64,7 +64,7 @@ def stand_in(recipe_id: str = "scratch") -> Model:
         model = models.build(recipe, base, base_weights=False)
         sample = np.random.default_rng(0).uniform(0, 255, (4, *recipe.input_shape)).astype(np.float32)
         export_onnx(model, run / "model.onnx", sample)
-        atomic_write_json(run / "history.json", {k: [0.5] for k in ("accuracy", "val_accuracy", "loss", "val_loss")})
+        atomic_write_json(run / "history.json", {k: [0.5] for k in HISTORY_KEYS})
         atomic_write_json(run / "card.json", {
             **dict.fromkeys(CARD_KEYS), "recipe": recipe_id, "listings": recipe.listings, "base": base,
             "epochs": 0, "epochs_planned": recipe.epochs, "seconds": 0.0, "hardware": {"device": "CPU"},

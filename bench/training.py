@@ -81,7 +81,7 @@ def measure(recipe_id: str, steps: int, warm: int) -> dict:
     once = 0.0
     fit_model, x = model, images
     if recipe.precompute_features:  # L5.17: the base runs once over train + validation, then the head trains
-        extract = keras.Sequential([model.get_layer(f"{base}_preprocess"), models.conv_base_of(model)])
+        extract = models.feature_extractor(model)
         batch = images[:32].astype(np.float32)
         extract.predict(batch, verbose=0)
         per_image = median([_timed(lambda: extract.predict(batch, verbose=0)) for _ in range(3)]) / len(batch)

@@ -119,7 +119,7 @@ class Images:
     skipped: list[tuple[Path, str]]  # unreadable files and why
 
 
-def load_split(root: Path, split: str, size=(150, 150), label: str | None = None) -> Images:
+def load_split(root: Path, split: str, size: tuple[int, int], label: str | None = None) -> Images:
     """Decode one split in parallel threads with the serving path's own preprocessing.
     Unreadable images are skipped and counted, never fatal, unless a class has none left."""
     paths, labels = split_files(root, split)

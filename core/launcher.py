@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core import recipes
-from core.artifacts import REPO, RunInfo, atomic_write_json, list_runs, runs_dir
+from core.artifacts import HISTORY_KEYS, REPO, RunInfo, atomic_write_json, list_runs, runs_dir
 from core.train import RunLog, new_run_dir, read_log
 
 LOCK_NAME = ".training.lock"
@@ -185,7 +185,7 @@ def status(run: Path, running: bool) -> Status:
             result.batch, result.steps = event.get("batch", 0), event.get("steps", 0)
         elif kind == "epoch":
             result.epoch, result.batch = event.get("epoch", 0), 0
-            for key in ("accuracy", "val_accuracy", "loss", "val_loss"):
+            for key in HISTORY_KEYS:
                 result.history.setdefault(key, []).append(event.get(key))
         elif kind == "warning":
             result.message = event.get("message")

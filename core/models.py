@@ -3,7 +3,7 @@ preprocessing are layers inside the model, so the exported ONNX graph needs noth
 from __future__ import annotations
 
 from core import bases
-from core.recipes import Recipe
+from core.recipes import DEFAULT_BASE, Recipe
 
 INPUT_NAME = "pixels"  # the ONNX input name (contract)
 
@@ -11,7 +11,7 @@ INPUT_NAME = "pixels"  # the ONNX input name (contract)
 def build(recipe: Recipe, base: str | None = None, base_weights: bool = True):
     """The recipe's model, ready to compile. `base` only matters for pretrained recipes."""
     if recipe.pretrained:
-        return _pretrained(recipe, base or "efficientnet_lite0", base_weights)
+        return _pretrained(recipe, base or DEFAULT_BASE, base_weights)
     return _scratch(recipe)
 
 
@@ -66,6 +66,15 @@ def _pretrained(recipe: Recipe, base: str, base_weights: bool):
     x = conv_base(x)
     outputs = head(recipe, base, conv_base.output_shape[1:])(x)
     return keras.Model(inputs, outputs, name=recipe.id)
+
+
+def feature_extractor(model):
+    """Listing 5.17's extract_features as a model: raw pixels -> the frozen base's feature
+    maps, sharing the layers (and weights) of a pretrained recipe's model."""
+    import keras
+
+    preprocess = next(layer for layer in model.layers if layer.name.endswith("_preprocess"))
+    return keras.Sequential([preprocess, conv_base_of(model)])
 
 
 def conv_base_of(model):

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from core import __version__, data, recipes
-from core.artifacts import atomic_write_json, runs_dir, sha256_file
+from core.artifacts import HISTORY_KEYS, atomic_write_json, runs_dir, sha256_file
 from core.recipes import Recipe
 
 MNIST_VALIDATION = 5_000  # the last training digits validate; the book's L5.3 had none
@@ -98,11 +98,11 @@ def _progress_callback(log: RunLog, epochs: int, steps: int, history: dict, on_e
                     loss=float(logs.get("loss", np.nan)), accuracy=float(logs.get("accuracy", np.nan)))
 
         def on_epoch_end(self, epoch, logs=None):
-            for key in ("accuracy", "val_accuracy", "loss", "val_loss"):
+            for key in HISTORY_KEYS:
                 history.setdefault(key, []).append(float(logs[key]))
             on_epoch(epoch + 1)
             log("epoch", epoch=epoch + 1, epochs=epochs, seconds=round(time.time() - self.started, 2),
-                **{k: history[k][-1] for k in ("accuracy", "val_accuracy", "loss", "val_loss")})
+                **{k: history[k][-1] for k in HISTORY_KEYS})
 
         @property
         def epoch_number(self):
@@ -216,7 +216,7 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
         fit_model, fit_train, fit_val = model, train_xy, val_xy
         if recipe.precompute_features:  # L5.17: the frozen base runs once over the images
             log("phase", name="features")
-            extract = keras.Sequential([model.get_layer(f"{base}_preprocess"), models.conv_base_of(model)])
+            extract = models.feature_extractor(model)
             fit_train = (extract.predict(train_xy[0].astype("float32"), batch_size=32, verbose=verbose), train_xy[1])
             fit_val = (extract.predict(val_xy[0].astype("float32"), batch_size=32, verbose=verbose), val_xy[1])
             fit_model = model.get_layer("classifier")

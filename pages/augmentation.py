@@ -5,13 +5,13 @@ import dataclasses
 
 import streamlit as st
 
-from core import augment
+from core import augment, recipes
 from core.inference import open_image, prepare_image
 from core.recipes import BOOK_AUGMENTATION, Augmentation
 from pages import _components as ui
 from pages._i18n import t
 
-SIDE = 150  # the book's input size: what training augments
+SIDE = recipes.get("scratch_augmented").input_shape[0]  # what training augments
 FILL_MODES = ("nearest", "reflect", "wrap", "constant")
 RANGES = {  # field -> (min, max, step), in the book's units
     "rotation_range": (0.0, 180.0, 5.0),
