@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -44,7 +43,6 @@ def _step_seconds(fit_model, recipe, x, warm: int) -> list[float]:
     import keras
 
     from core import data
-    from core.augment import pipeline
 
     ends: list[float] = []
 
@@ -57,15 +55,14 @@ def _step_seconds(fit_model, recipe, x, warm: int) -> list[float]:
             ends.append(time.perf_counter())
 
     y = np.random.default_rng(0).integers(0, recipe.classes, len(x))
-    augment = pipeline(recipe.augmentation, seed=0) if recipe.augmentation and x.dtype == np.uint8 else None
-    fit_model.fit(data.dataset(x, y, recipe.batch_size, shuffle=True, augment=augment), epochs=1, verbose=0,
+    augmentation = recipe.augmentation if x.dtype == np.uint8 else None  # not on precomputed features
+    fit_model.fit(data.dataset(x, y, recipe.batch_size, shuffle=True, augmentation=augmentation), epochs=1, verbose=0,
                   callbacks=[Clock()])
     return list(np.diff(ends)[warm:])
 
 
 def measure(recipe_id: str, steps: int, warm: int) -> dict:
     """Median seconds per training step of one recipe, and its epoch and schedule extrapolated."""
-    import keras
 
     from core import models, recipes
     from core.train import compile_model
@@ -90,7 +87,7 @@ def measure(recipe_id: str, steps: int, warm: int) -> dict:
         x = rng.standard_normal((len(images), *extract.output_shape[1:])).astype(np.float32)
     compile_model(fit_model, recipe)
     step = median(_step_seconds(fit_model, recipe, x, warm))
-    steps_per_epoch = math.ceil(train_size / recipe.batch_size)
+    steps_per_epoch = recipe.steps_per_epoch(train_size)
     return {"recipe": recipe_id, "batch": recipe.batch_size, "steps_per_epoch": steps_per_epoch, "step_s": step,
             "epoch_s": step * steps_per_epoch, "once_s": once, "epochs": recipe.epochs,
             "schedule_min": (step * steps_per_epoch * recipe.epochs + once) / 60, "measured_steps": steps}

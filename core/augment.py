@@ -1,7 +1,12 @@
-"""Listing 5.11's augmentation as Keras 3 preprocessing layers: the one implementation that
-training (core.train, in the tf.data pipeline) and the augmentation page's preview both run.
+"""Listing 5.11's augmentation: the one implementation that training (core.data's tf.data
+pipeline) and the augmentation page's preview both run.
 
-The book's ImageDataGenerator units are translated here, once:
+Like the book's ImageDataGenerator, it draws a rotation, shift, shear, zoom and flip per image
+and composes them into one matrix, so each image is resampled once (bilinear, one TF op per
+batch). Keras 3's random layers do the same job one resampling per layer: slower and blurrier,
+so they are only shown, as code to copy (`keras3_code`).
+
+The book's units, in ImageDataGenerator and in Keras 3 layer arguments:
 - rotation_range is degrees; RandomRotation takes a fraction of a full turn (40 -> 40/360).
 - shear_range is a shear *angle in degrees* in ImageDataGenerator, so the book's 0.2 is a
   0.2 degree shear (barely visible); RandomShear takes the shift as a fraction, tan(angle).
@@ -26,32 +31,60 @@ def factors(spec: Augmentation) -> dict:
     }
 
 
-def pipeline(spec: Augmentation, seed: int | None = None):
-    """A keras.Sequential of random layers; call it with training=True to augment."""
-    import keras
+def transforms(rotation, shift_x, shift_y, shear, zoom_x, zoom_y, flip, height: int, width: int):
+    """One projective transform per image (TF's 8-number form, output pixel -> input pixel),
+    composed from ImageDataGenerator's random_transform parts in its order: rotate . shift .
+    shear . zoom, about the centre, then the horizontal flip. Angles in radians, shifts in
+    pixels, flip +1 or -1 per image (tests pass exact values here)."""
+    import tensorflow as tf
 
-    f = factors(spec)
-    layers = []
-    if f["rotation"]:
-        layers.append(keras.layers.RandomRotation(f["rotation"], fill_mode=f["fill_mode"], seed=seed))
-    if any(f["translation"]):
-        layers.append(keras.layers.RandomTranslation(*f["translation"], fill_mode=f["fill_mode"], seed=seed))
-    if f["shear"]:
-        layers.append(keras.layers.RandomShear(x_factor=f["shear"], y_factor=0.0, fill_mode=f["fill_mode"], seed=seed))
-    if f["zoom"]:
-        layers.append(keras.layers.RandomZoom(f["zoom"], f["zoom"], fill_mode=f["fill_mode"], seed=seed))
-    if f["flip"]:
-        layers.append(keras.layers.RandomFlip(f["flip"], seed=seed))
-    return keras.Sequential(layers, name="augmentation")
+    cos, sin = tf.cos(rotation), tf.sin(rotation)
+    zero, one = tf.zeros_like(cos), tf.ones_like(cos)
+
+    def matrix(*rows):
+        return tf.reshape(tf.stack(rows, axis=-1), (-1, 2, 2))
+
+    rotate = matrix(cos, sin, -sin, cos)  # (x, y) = (column, row)
+    shear_ = matrix(tf.cos(shear), zero, -tf.sin(shear), one)  # ImageDataGenerator's shear_matrix
+    linear = rotate @ shear_ @ matrix(zoom_x, zero, zero, zoom_y) @ matrix(flip, zero, zero, one)
+    offset = tf.squeeze(rotate @ tf.stack([shift_x, shift_y], axis=-1)[..., None], -1)
+    centre = tf.constant([(width - 1) / 2, (height - 1) / 2], tf.float32)
+    translation = centre + offset - tf.squeeze(linear @ centre[:, None], -1)
+    return tf.stack([linear[:, 0, 0], linear[:, 0, 1], translation[:, 0],
+                     linear[:, 1, 0], linear[:, 1, 1], translation[:, 1], zero, zero], axis=-1)
+
+
+def augment(images, spec: Augmentation, seed):
+    """Listing 5.11 on a batch (B, H, W, C, float32): every random part drawn per image from a
+    stateless `seed` pair, all of them applied as one resampling (one bilinear pass, not five)."""
+    import tensorflow as tf
+
+    shape = tf.shape(images)
+    batch, height, width = shape[0], images.shape[1], images.shape[2]
+    seeds = iter(tf.unstack(tf.random.experimental.stateless_split(tf.cast(seed, tf.int64), 7)))
+
+    def uniform(limit):
+        return tf.random.stateless_uniform([batch], next(seeds), -limit, limit)
+
+    flip = tf.where(tf.random.stateless_uniform([batch], next(seeds)) < 0.5, -1.0, 1.0) \
+        if spec.horizontal_flip else tf.ones([batch])
+    matrices = transforms(
+        rotation=uniform(math.radians(spec.rotation_range)),
+        shift_x=uniform(spec.width_shift_range * width), shift_y=uniform(spec.height_shift_range * height),
+        shear=uniform(math.radians(spec.shear_range)),
+        zoom_x=1.0 + uniform(spec.zoom_range), zoom_y=1.0 + uniform(spec.zoom_range),
+        flip=flip, height=height, width=width)
+    return tf.raw_ops.ImageProjectiveTransformV3(
+        images=images, transforms=matrices, output_shape=[height, width], fill_value=0.0,
+        interpolation="BILINEAR", fill_mode=spec.fill_mode.upper())
 
 
 def preview(image, spec: Augmentation, count: int, seed: int = 0):
     """`count` augmented versions of one HxWxC 0-255 image, as uint8 (for the page's grid)."""
     import numpy as np
 
-    augment = pipeline(spec, seed=seed)
     batch = np.repeat(np.asarray(image, dtype=np.float32)[None], count, axis=0)
-    out = np.asarray(augment(batch, training=True))
+    out = np.asarray(augment(batch, spec, (seed, 0)))
     return np.clip(out, 0, 255).astype(np.uint8)
 
 

@@ -5,6 +5,7 @@ Python*, chapter 5). Builders, trainers, pages and tests look recipes up here by
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from core import bases
@@ -40,6 +41,7 @@ class Recipe:
     learning_rate: float | None  # None: the optimiser's Keras default
     epochs: int
     batch_size: int
+    passes_per_epoch: float = 1.0  # fit_generator's steps_per_epoch x batch_size / training images
     conv_filters: tuple[int, ...] = ()  # from-scratch conv stack (3x3, relu, each + MaxPool 2x2)
     dense_units: int = 0
     dropout: float = 0.0  # before the last Dense (scratch) or after the Dense (pretrained head)
@@ -53,6 +55,10 @@ class Recipe:
     @property
     def classes(self) -> int:
         return 10 if self.dataset == "mnist" else 2
+
+    def steps_per_epoch(self, train_size: int) -> int:
+        """Batches per epoch: the book's fit_generator steps_per_epoch on its 2,000 images."""
+        return math.ceil(self.passes_per_epoch * train_size / self.batch_size)
 
     @property
     def loss(self) -> str:
@@ -104,6 +110,7 @@ RECIPES: dict[str, Recipe] = {
             learning_rate=1e-4,
             epochs=100,  # L5.14
             batch_size=32,
+            passes_per_epoch=1.6,  # L5.14: steps_per_epoch=100 batches of 32 over 2,000 images
             book_test_accuracy=0.82,
         ),
         Recipe(  # Listings 5.16-5.19

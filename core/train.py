@@ -160,7 +160,6 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
     import keras
 
     from core import models
-    from core.augment import pipeline
     from core.export import export_onnx, onnx_outputs
 
     recipe = recipes.get(recipe_id)
@@ -221,17 +220,18 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
             fit_val = (extract.predict(val_xy[0].astype("float32"), batch_size=32, verbose=verbose), val_xy[1])
             fit_model = model.get_layer("classifier")
             compile_model(fit_model, recipe)
-        augment = pipeline(recipe.augmentation, seed=seed) if recipe.augmentation else None
-        train_ds = data.dataset(*fit_train, recipe.batch_size, shuffle=True, augment=augment, seed=seed)
+        train_ds = data.dataset(*fit_train, recipe.batch_size, shuffle=True, augmentation=recipe.augmentation,
+                                seed=seed, repeat=True)
         val_ds = data.dataset(*fit_val, recipe.batch_size, shuffle=False)
-        steps = int(np.ceil(len(fit_train[0]) / recipe.batch_size))
+        steps = recipe.steps_per_epoch(len(fit_train[0]))
         log("phase", name="train", steps=steps)
 
         def checkpoint(epoch):
             _save_checkpoint(model, run, history, epoch, meta)
 
         if done < recipe.epochs:
-            fit_model.fit(train_ds, validation_data=val_ds, epochs=recipe.epochs, initial_epoch=done, shuffle=False,
+            fit_model.fit(train_ds, validation_data=val_ds, epochs=recipe.epochs, initial_epoch=done,
+                          steps_per_epoch=steps, shuffle=False,
                           callbacks=[_progress_callback(log, recipe.epochs, steps, history, checkpoint)],
                           verbose=verbose)
 
@@ -246,7 +246,8 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
         card = {
             "recipe": recipe.id, "title": recipe.title, "listings": recipe.listings, "base": base,
             "epochs": len(history.get("accuracy", [])), "epochs_planned": planned,
-            "batch_size": recipe.batch_size, "optimizer": recipe.optimizer, "learning_rate": recipe.learning_rate,
+            "batch_size": recipe.batch_size, "steps_per_epoch": steps, "optimizer": recipe.optimizer,
+            "learning_rate": recipe.learning_rate,
             "seed": seed, "data_fingerprint": fingerprint, "images_skipped": len(skipped),
             "train_size": int(len(train_xy[0])), "validation_size": int(len(val_xy[0])),
             "test_size": int(len(y_test)), "test_accuracy": round(accuracy, 4),

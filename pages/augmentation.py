@@ -1,6 +1,6 @@
 """Data augmentation (section 5.2.5, listing 5.11): the book's parameters as controls, and a
-grid of random versions made by core.augment, the very layers training runs. Imports Keras
-(lazily, through core.augment)."""
+grid of random versions made by core.augment, the very function training runs. Imports
+TensorFlow (lazily, through core.augment)."""
 import dataclasses
 
 import streamlit as st

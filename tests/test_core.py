@@ -27,6 +27,21 @@ def test_recipe_ids_are_the_contract():
         recipes.get("resnet")
 
 
+BOOK_STEPS = {  # fit_generator(steps_per_epoch=...) on the 2,000 training photos
+    "scratch": 100,  # L5.8, batch 20
+    "scratch_augmented": 100,  # L5.14, batch 32: 1.6 passes per epoch, 10,000 updates in 100 epochs
+    "feature_extraction_augmented": 100,  # L5.21, batch 20
+    "fine_tuning": 100,  # L5.22, batch 20
+    "feature_extraction": 100,  # L5.19: model.fit on the 2,000 feature maps, batch 20
+}
+
+
+@pytest.mark.parametrize("recipe_id", sorted(BOOK_STEPS))
+def test_epochs_are_the_books_number_of_batches(recipe_id):
+    assert recipes.get(recipe_id).steps_per_epoch(2000) == BOOK_STEPS[recipe_id]
+    assert recipes.get("mnist").steps_per_epoch(60_000) == 938  # L5.3: model.fit, batch 64, one pass
+
+
 @pytest.mark.parametrize("recipe_id", sorted(BOOK_PARAMS))
 def test_scratch_models_match_the_book(recipe_id):
     model = models.build(recipes.get(recipe_id))
@@ -106,6 +121,7 @@ def test_every_recipe_trains_exports_and_matches_keras(trained_runs, recipe_id):
     assert info.ok, info.problem
     card = info.card
     assert card["recipe"] == recipe_id and card["epochs"] == 1
+    assert card["steps_per_epoch"] == recipes.get(recipe_id).steps_per_epoch(card["train_size"])
     assert card["parity_max_abs_diff"] <= 1e-4
     assert set(info.history) == {"accuracy", "val_accuracy", "loss", "val_loss"}
     assert len(info.history["accuracy"]) == 1

@@ -214,7 +214,7 @@ def test_augmentation_sample_photos_come_from_the_data_folder(shared_data):
     assert at.segmented_control(key="augmentation.source").value == "sample"
 
 
-def test_preview_is_reproducible_per_seed_and_runs_the_training_layers():
+def test_preview_is_reproducible_per_seed():
     picture = augment.demo_picture(64)
     assert picture.shape == (64, 64, 3) and picture.dtype == np.uint8
     assert not np.array_equal(picture, picture[:, ::-1])  # lop-sided: a flip shows

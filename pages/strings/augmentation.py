@@ -27,14 +27,18 @@ STRINGS = {
         "augmentation.original": "original",
         "augmentation.code": "The book's code and the Keras 3 code",
         "augmentation.book_code": "**Book (Keras 2, ImageDataGenerator)**",
-        "augmentation.keras3_code": "**Keras 3 preprocessing layers (what training here runs)**",
+        "augmentation.keras3_code": "**The same in Keras 3 preprocessing layers (for your own projects)**",
         "augmentation.shear_note": (
             "Careful with units: ImageDataGenerator's `shear_range` is an **angle in degrees**, so the "
             "book's 0.2 is a 0.2° shear, hardly visible. Keras 3's RandomShear takes the shift as a "
             "fraction, tan({shear:g}°) = {factor:.4f}. Rotation too changes unit: degrees in the book, "
             "a fraction of a full turn in RandomRotation."
         ),
-        "augmentation.same_code": "The pictures above come from the same function (core.augment) that the training pipeline runs, so what you see is what the model sees.",
+        "augmentation.same_code": (
+            "The pictures above come from the function the training pipeline runs (core.augment), so what you see is "
+            "what the model sees. It folds the random rotation, shift, shear, zoom and flip of each picture into one "
+            "matrix and resamples once; the four Keras layers resample four times, which is slower and blurrier."
+        ),
     },
     "zh-TW": {
         "augmentation.title": "資料擴增",
@@ -63,12 +67,15 @@ STRINGS = {
         "augmentation.original": "原圖",
         "augmentation.code": "書中的程式碼與 Keras 3 的程式碼",
         "augmentation.book_code": "**書中（Keras 2，ImageDataGenerator）**",
-        "augmentation.keras3_code": "**Keras 3 前處理層（本機訓練實際執行的程式）**",
+        "augmentation.keras3_code": "**Keras 3 前處理層的等效寫法（給你自己的專案用）**",
         "augmentation.shear_note": (
             "注意單位：ImageDataGenerator 的 `shear_range` 是**以度為單位的角度**，所以書中的 0.2 只是 0.2° "
             "的剪切，幾乎看不出來。Keras 3 的 RandomShear 使用比例，tan({shear:g}°) = {factor:.4f}。"
             "旋轉的單位也不同：書中是度，RandomRotation 則是整圈的比例。"
         ),
-        "augmentation.same_code": "上面的影像與訓練流程使用同一個函式（core.augment）產生，你看到的就是模型看到的。",
+        "augmentation.same_code": (
+            "上面的影像與訓練流程使用同一個函式（core.augment）產生，你看到的就是模型看到的。它把每張影像的隨機旋轉、"
+            "平移、剪切、縮放與翻轉合成一個矩陣，只重新取樣一次；四個 Keras 層則要重新取樣四次，較慢也較模糊。"
+        ),
     },
 }

@@ -1,0 +1,96 @@
+"""core.augment: the one-matrix augmentation that training and the preview run, checked against
+numpy's exact flips, quarter turns and shifts; the tf.data pipeline's seeds; the Keras 3 code the
+page shows, executed."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+from core import augment, data
+from core.recipes import BOOK_AUGMENTATION, Augmentation
+
+SIDE = 6
+PICTURE = np.random.default_rng(0).uniform(0, 255, (1, SIDE, SIDE, 1)).astype("float32")
+STILL = Augmentation(rotation_range=0, width_shift_range=0, height_shift_range=0, shear_range=0, zoom_range=0,
+                     horizontal_flip=False)
+
+
+def resample(**parts) -> np.ndarray:
+    """PICTURE through one transform with exact parts (identity where not given)."""
+    import tensorflow as tf
+
+    values = dict(rotation=0.0, shift_x=0.0, shift_y=0.0, shear=0.0, zoom_x=1.0, zoom_y=1.0, flip=1.0) | parts
+    matrices = augment.transforms(**{k: tf.constant([v], tf.float32) for k, v in values.items()},
+                                  height=SIDE, width=SIDE)
+    out = tf.raw_ops.ImageProjectiveTransformV3(images=PICTURE, transforms=matrices, output_shape=[SIDE, SIDE],
+                                                fill_value=0.0, interpolation="BILINEAR", fill_mode="NEAREST")
+    return out.numpy()[0, :, :, 0]
+
+
+def test_each_part_of_the_matrix_is_the_exact_numpy_operation():
+    picture = PICTURE[0, :, :, 0]
+    assert np.array_equal(resample(), picture)
+    assert np.array_equal(resample(flip=-1.0), picture[:, ::-1])
+    assert np.allclose(resample(rotation=np.pi / 2), np.rot90(picture, -1), atol=1e-3)  # a quarter turn about the centre
+    # the flip comes last, on the transformed picture (ImageDataGenerator's order)
+    assert np.allclose(resample(rotation=np.pi / 2, flip=-1.0), np.rot90(picture, -1)[:, ::-1], atol=1e-3)
+    shifted = resample(shift_x=2.0)  # the output reads two columns to the right; the edge repeats (nearest)
+    assert np.array_equal(shifted[:, :4], picture[:, 2:])
+    assert np.array_equal(shifted[:, 4:], np.repeat(picture[:, 5:], 2, axis=1))
+    assert np.array_equal(resample(shift_y=-1.0)[1:], picture[:-1])
+    zoomed = resample(zoom_x=2.0)  # a zoom above 1 reads twice the width: column j reads x = 2j - 2.5
+    assert np.allclose(zoomed[:, 2], (picture[:, 1] + picture[:, 2]) / 2, atol=1e-3)
+    assert np.allclose(zoomed[:, 3], (picture[:, 3] + picture[:, 4]) / 2, atol=1e-3)
+    assert np.array_equal(zoomed[:, 0], picture[:, 0]) and np.array_equal(zoomed[:, 5], picture[:, 5])
+
+
+def test_a_batch_gets_one_reproducible_draw_per_image_within_the_pictures_range():
+    batch = np.repeat(PICTURE, 8, axis=0)
+    first = np.asarray(augment.augment(batch, BOOK_AUGMENTATION, (1, 2)))
+    assert first.shape == batch.shape and first.dtype == np.float32
+    assert np.array_equal(first, np.asarray(augment.augment(batch, BOOK_AUGMENTATION, (1, 2))))
+    assert not np.array_equal(first, np.asarray(augment.augment(batch, BOOK_AUGMENTATION, (1, 3))))
+    assert len({image.tobytes() for image in first}) == 8  # every image drew its own transform
+    assert first.min() >= PICTURE.min() - 1e-3 and first.max() <= PICTURE.max() + 1e-3  # bilinear: no overshoot
+    assert np.array_equal(np.asarray(augment.augment(batch, STILL, (1, 2))), batch)
+
+
+@pytest.mark.parametrize("field", ["rotation_range", "width_shift_range", "height_shift_range", "zoom_range",
+                                   "horizontal_flip"])
+def test_each_book_setting_alone_changes_the_picture(field):
+    spec = dataclasses.replace(STILL, **{field: getattr(BOOK_AUGMENTATION, field)})
+    picture = augment.demo_picture(32)[None].astype("float32")
+    out = np.asarray(augment.augment(np.repeat(picture, 4, axis=0), spec, (0, 0)))
+    assert any(not np.allclose(image, picture[0]) for image in out)
+
+
+def test_the_training_pipeline_draws_new_augmentations_each_pass_reproducibly():
+    x = np.repeat(augment.demo_picture(16)[None], 6, axis=0)
+    y = np.arange(6) % 2
+
+    def passes(seed):
+        ds = data.dataset(x, y, 3, shuffle=False, augmentation=BOOK_AUGMENTATION, seed=seed)
+        return [np.concatenate([images.numpy() for images, _ in ds]) for _ in range(2)]
+
+    first, second = passes(0)
+    assert first.shape == (6, 16, 16, 3)
+    assert not np.array_equal(first, second)  # epoch 2 sees other versions of the photos
+    again = passes(0)
+    assert np.array_equal(first, again[0]) and np.array_equal(second, again[1])
+    assert not np.array_equal(first, passes(1)[0])
+
+
+def test_a_repeated_pipeline_streams_passes_end_to_end_as_the_books_generator():
+    x = np.arange(5 * 2 * 2).reshape(5, 2, 2, 1).astype("uint8")
+    batches = list(data.dataset(x, np.zeros(5), 2, shuffle=False, repeat=True).take(6))
+    assert [len(images) for images, _ in batches] == [2, 2, 1, 2, 2, 1]  # a short batch ends each pass
+
+
+def test_the_keras3_code_shown_on_the_page_runs():
+    import keras
+    from keras import layers
+
+    scope = {"keras": keras, "layers": layers}
+    exec(augment.keras3_code(BOOK_AUGMENTATION), scope)
+    out = scope["augmentation"](np.repeat(PICTURE, 2, axis=0), training=True)
+    assert tuple(out.shape) == (2, SIDE, SIDE, 1)
