@@ -54,13 +54,11 @@ def transforms(rotation, shift_x, shift_y, shear, zoom_x, zoom_y, flip, height: 
                      linear[:, 1, 0], linear[:, 1, 1], translation[:, 1], zero, zero], axis=-1)
 
 
-def augment(images, spec: Augmentation, seed):
-    """Listing 5.11 on a batch (B, H, W, C, float32): every random part drawn per image from a
-    stateless `seed` pair, all of them applied as one resampling (one bilinear pass, not five)."""
+def draw(spec: Augmentation, batch, height: int, width: int, seed) -> dict:
+    """Each image's random parts (ImageDataGenerator.get_random_transform's), in `transforms`'
+    units, from a stateless `seed` pair: the same pair always draws the same parts."""
     import tensorflow as tf
 
-    shape = tf.shape(images)
-    batch, height, width = shape[0], images.shape[1], images.shape[2]
     seeds = iter(tf.unstack(tf.random.experimental.stateless_split(tf.cast(seed, tf.int64), 7)))
 
     def uniform(limit):
@@ -68,24 +66,43 @@ def augment(images, spec: Augmentation, seed):
 
     flip = tf.where(tf.random.stateless_uniform([batch], next(seeds)) < 0.5, -1.0, 1.0) \
         if spec.horizontal_flip else tf.ones([batch])
-    matrices = transforms(
-        rotation=uniform(math.radians(spec.rotation_range)),
-        shift_x=uniform(spec.width_shift_range * width), shift_y=uniform(spec.height_shift_range * height),
-        shear=uniform(math.radians(spec.shear_range)),
-        zoom_x=1.0 + uniform(spec.zoom_range), zoom_y=1.0 + uniform(spec.zoom_range),
-        flip=flip, height=height, width=width)
+    return {
+        "rotation": uniform(math.radians(spec.rotation_range)),
+        "shift_x": uniform(spec.width_shift_range * width), "shift_y": uniform(spec.height_shift_range * height),
+        "shear": uniform(math.radians(spec.shear_range)),
+        "zoom_x": 1.0 + uniform(spec.zoom_range), "zoom_y": 1.0 + uniform(spec.zoom_range),
+        "flip": flip,
+    }
+
+
+def augment(images, spec: Augmentation, seed, parts: dict | None = None):
+    """Listing 5.11 on a batch (B, H, W, C, float32): each image's parts drawn from `seed` (or
+    given), all applied as one bilinear resampling (the Keras layers make four)."""
+    import tensorflow as tf
+
+    height, width = images.shape[1], images.shape[2]
+    parts = parts if parts is not None else draw(spec, tf.shape(images)[0], height, width, seed)
     return tf.raw_ops.ImageProjectiveTransformV3(
-        images=images, transforms=matrices, output_shape=[height, width], fill_value=0.0,
-        interpolation="BILINEAR", fill_mode=spec.fill_mode.upper())
+        images=images, transforms=transforms(**parts, height=height, width=width), output_shape=[height, width],
+        fill_value=0.0, interpolation="BILINEAR", fill_mode=spec.fill_mode.upper())
 
 
-def preview(image, spec: Augmentation, count: int, seed: int = 0):
-    """`count` augmented versions of one HxWxC 0-255 image, as uint8 (for the page's grid)."""
+def preview(image, spec: Augmentation, count: int, seed: int = 0) -> tuple:
+    """`count` augmented versions of one HxWxC 0-255 image as uint8, and what each one drew, as a
+    student sees it (degrees clockwise, pixels moved right and down, the book's zoom factors,
+    mirrored or not), for the page's captions."""
     import numpy as np
 
     batch = np.repeat(np.asarray(image, dtype=np.float32)[None], count, axis=0)
-    out = np.asarray(augment(batch, spec, (seed, 0)))
-    return np.clip(out, 0, 255).astype(np.uint8)
+    parts = draw(spec, count, batch.shape[1], batch.shape[2], (seed, 0))
+    out = np.asarray(augment(batch, spec, None, parts))
+    values = {name: np.asarray(value, dtype=float) for name, value in parts.items()}
+    described = [{"rotation": math.degrees(values["rotation"][i]),  # clockwise, as seen
+                  "shift_x": -values["shift_x"][i], "shift_y": -values["shift_y"][i],  # how far the picture moved
+                  "shear": math.degrees(values["shear"][i]),
+                  "zoom_x": values["zoom_x"][i], "zoom_y": values["zoom_y"][i], "flipped": bool(values["flip"][i] < 0)}
+                 for i in range(count)]
+    return np.clip(out, 0, 255).astype(np.uint8), described
 
 
 def book_code(spec: Augmentation) -> str:

@@ -66,10 +66,14 @@ with pictures:
     count = settings.slider(t("augmentation.count"), 4, 16, 8, step=4, key="augmentation.count")
     seed = settings.number_input(t("augmentation.seed"), 0, 10_000, 0, key="augmentation.seed")
     with st.spinner(t("augmentation.working")):
-        versions = preview(picture, spec, count, int(seed))
+        versions, parts = preview(picture, spec, count, int(seed))
     for start in range(0, count, 4):
         for column, number in zip(st.columns(4), range(start, start + 4)):
-            column.image(versions[number], caption=f"#{number + 1}", width="stretch")
+            drawn = parts[number]
+            flipped = t("augmentation.flipped") if drawn["flipped"] else ""
+            column.image(versions[number], caption=f"#{number + 1} " + t("augmentation.parts", **drawn, flip=flipped),
+                         width="stretch")
+    st.caption(t("augmentation.parts_legend"))
 
 st.subheader(t("augmentation.code"))
 book, keras3 = st.columns(2)

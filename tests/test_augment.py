@@ -64,6 +64,20 @@ def test_each_book_setting_alone_changes_the_picture(field):
     assert any(not np.allclose(image, picture[0]) for image in out)
 
 
+def test_the_preview_says_how_far_and_which_way_the_picture_moved():
+    picture = np.zeros((33, 33, 3), np.uint8)
+    picture[2:31, 16] = 255  # one bright column through the centre (16, 16)
+    for field in ("width_shift_range", "rotation_range"):
+        spec = dataclasses.replace(STILL, **{field: getattr(BOOK_AUGMENTATION, field)})
+        versions, parts = augment.preview(picture, spec, 8, seed=3)
+        for version, drawn in zip(versions, parts):
+            x = np.argmax(version[4, :, 0].astype(int))  # where the column crosses row 4 (12 above the centre)
+            if field == "width_shift_range":
+                assert abs(x - (16 + drawn["shift_x"])) <= 1
+            elif abs(drawn["rotation"]) >= 10:  # clockwise: the top end turns right by 12 tan(angle)
+                assert abs(x - (16 + 12 * np.tan(np.radians(drawn["rotation"])))) <= 1
+
+
 def test_the_training_pipeline_draws_new_augmentations_each_pass_reproducibly():
     x = np.repeat(augment.demo_picture(16)[None], 6, axis=0)
     y = np.arange(6) % 2

@@ -1,5 +1,6 @@
 """The explainer pages through Streamlit's AppTest: they render in both languages, and their
 controls change what they show."""
+import dataclasses
 import io
 import os
 import subprocess
@@ -188,6 +189,8 @@ def test_augmentation_defaults_are_the_books_and_the_grid_follows_the_count():
     assert len(at.get("image")) == 1 + 8  # the original and 8 versions
     ok(at.slider(key="augmentation.count").set_value(4).run())
     assert len(at.get("image")) == 1 + 4
+    captions = [image.proto.imgs[0].caption for image in at.get("image")[1:]]
+    assert captions[0].startswith("#1 ↻") and all(" px ×" in c for c in captions)  # what each one drew
 
 
 def test_augmentation_controls_change_the_code_and_reset_to_the_book():
@@ -214,13 +217,21 @@ def test_augmentation_sample_photos_come_from_the_data_folder(shared_data):
     assert at.segmented_control(key="augmentation.source").value == "sample"
 
 
-def test_preview_is_reproducible_per_seed():
+def test_preview_is_reproducible_per_seed_and_names_what_it_drew():
     picture = augment.demo_picture(64)
     assert picture.shape == (64, 64, 3) and picture.dtype == np.uint8
     assert not np.array_equal(picture, picture[:, ::-1])  # lop-sided: a flip shows
-    first = augment.preview(picture, BOOK_AUGMENTATION, 3, seed=1)
-    assert np.array_equal(first, augment.preview(picture, BOOK_AUGMENTATION, 3, seed=1))
-    assert not np.array_equal(first, augment.preview(picture, BOOK_AUGMENTATION, 3, seed=2))
+    first, parts = augment.preview(picture, BOOK_AUGMENTATION, 3, seed=1)
+    assert np.array_equal(first, augment.preview(picture, BOOK_AUGMENTATION, 3, seed=1)[0])
+    assert not np.array_equal(first, augment.preview(picture, BOOK_AUGMENTATION, 3, seed=2)[0])
+    assert len(parts) == 3 and all(abs(p["rotation"]) <= 40 and abs(p["shift_x"]) <= 0.2 * 64 and
+                                   0.8 <= p["zoom_y"] <= 1.2 for p in parts)
+    flipped_only = dataclasses.replace(BOOK_AUGMENTATION, rotation_range=0, width_shift_range=0,
+                                       height_shift_range=0, shear_range=0, zoom_range=0)
+    versions, parts = augment.preview(picture, flipped_only, 8, seed=0)
+    for version, drawn in zip(versions, parts):  # the caption says mirrored exactly when it is
+        assert np.array_equal(version, picture[:, ::-1] if drawn["flipped"] else picture)
+    assert {p["flipped"] for p in parts} == {True, False}
 
 
 def test_mechanics_pages_never_import_tensorflow():

@@ -24,6 +24,13 @@ STRINGS = {
         "augmentation.count": "How many versions",
         "augmentation.seed": "Random seed",
         "augmentation.working": "Augmenting…",
+        "augmentation.parts": "↻{rotation:+.0f}° ⇄{shift_x:+.0f} ⇅{shift_y:+.0f} px ×{zoom_x:.2f}/{zoom_y:.2f}{flip}",
+        "augmentation.flipped": " ↔",
+        "augmentation.parts_legend": (
+            "Under each picture, what was drawn for it: ↻ rotation in degrees (clockwise), ⇄ ⇅ how far it "
+            "moved right and down in pixels, × zoom across/down (above 1 shows more of the scene, smaller), ↔ mirrored. Training draws "
+            "new values for every photo in every epoch."
+        ),
         "augmentation.original": "original",
         "augmentation.code": "The book's code and the Keras 3 code",
         "augmentation.book_code": "**Book (Keras 2, ImageDataGenerator)**",
@@ -64,6 +71,12 @@ STRINGS = {
         "augmentation.count": "產生幾張",
         "augmentation.seed": "隨機種子 (seed)",
         "augmentation.working": "正在擴增…",
+        "augmentation.parts": "↻{rotation:+.0f}° ⇄{shift_x:+.0f} ⇅{shift_y:+.0f} px ×{zoom_x:.2f}/{zoom_y:.2f}{flip}",
+        "augmentation.flipped": " ↔",
+        "augmentation.parts_legend": (
+            "每張影像下方是它抽到的數值：↻ 順時針旋轉角度（度），⇄ ⇅ 向右與向下移動的像素，× 水平／垂直縮放"
+            "（大於 1 會看到更多場景、物體變小），↔ 左右翻轉。訓練時每個 epoch 的每張照片都會重新抽取。"
+        ),
         "augmentation.original": "原圖",
         "augmentation.code": "書中的程式碼與 Keras 3 的程式碼",
         "augmentation.book_code": "**書中（Keras 2，ImageDataGenerator）**",
