@@ -89,19 +89,22 @@ def augment(images, spec: Augmentation, seed, parts: dict | None = None):
 
 def preview(image, spec: Augmentation, count: int, seed: int = 0) -> tuple:
     """`count` augmented versions of one HxWxC 0-255 image as uint8, and what each one drew, as a
-    student sees it (degrees clockwise, pixels moved right and down, the book's zoom factors,
-    mirrored or not), for the page's captions."""
+    student sees it against the original: mirrored or not, then degrees clockwise, pixels moved
+    right and down, the book's zoom factors (for the page's captions)."""
     import numpy as np
 
     batch = np.repeat(np.asarray(image, dtype=np.float32)[None], count, axis=0)
     parts = draw(spec, count, batch.shape[1], batch.shape[2], (seed, 0))
     out = np.asarray(augment(batch, spec, None, parts))
     values = {name: np.asarray(value, dtype=float) for name, value in parts.items()}
-    described = [{"rotation": math.degrees(values["rotation"][i]),  # clockwise, as seen
-                  "shift_x": -values["shift_x"][i], "shift_y": -values["shift_y"][i],  # how far the picture moved
-                  "shear": math.degrees(values["shear"][i]),
-                  "zoom_x": values["zoom_x"][i], "zoom_y": values["zoom_y"][i], "flipped": bool(values["flip"][i] < 0)}
-                 for i in range(count)]
+    described = []
+    for i in range(count):
+        mirror = float(values["flip"][i])  # the flip comes last: told first, the turn and the shift across change sign
+        described.append({"flipped": mirror < 0,
+                          "rotation": mirror * math.degrees(values["rotation"][i]),  # clockwise, as seen
+                          "shift_x": -mirror * values["shift_x"][i], "shift_y": -values["shift_y"][i],  # moved by
+                          "shear": mirror * math.degrees(values["shear"][i]),
+                          "zoom_x": values["zoom_x"][i], "zoom_y": values["zoom_y"][i]})
     return np.clip(out, 0, 255).astype(np.uint8), described
 
 

@@ -66,10 +66,11 @@ def test_each_book_setting_alone_changes_the_picture(field):
 
 def test_the_preview_says_how_far_and_which_way_the_picture_moved():
     picture = np.zeros((33, 33, 3), np.uint8)
-    picture[2:31, 16] = 255  # one bright column through the centre (16, 16)
-    for field in ("width_shift_range", "rotation_range"):
-        spec = dataclasses.replace(STILL, **{field: getattr(BOOK_AUGMENTATION, field)})
+    picture[2:31, 16] = 255  # one bright column through the centre (16, 16): mirroring keeps it
+    for field in ("width_shift_range", "rotation_range"):  # with the flip on: told first, it flips their signs
+        spec = dataclasses.replace(STILL, horizontal_flip=True, **{field: getattr(BOOK_AUGMENTATION, field)})
         versions, parts = augment.preview(picture, spec, 8, seed=3)
+        assert {p["flipped"] for p in parts} == {True, False}
         for version, drawn in zip(versions, parts):
             x = np.argmax(version[4, :, 0].astype(int))  # where the column crosses row 4 (12 above the centre)
             if field == "width_shift_range":

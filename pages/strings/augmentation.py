@@ -24,11 +24,12 @@ STRINGS = {
         "augmentation.count": "How many versions",
         "augmentation.seed": "Random seed",
         "augmentation.working": "Augmenting…",
-        "augmentation.parts": "↻{rotation:+.0f}° ⇄{shift_x:+.0f} ⇅{shift_y:+.0f} px ×{zoom_x:.2f}/{zoom_y:.2f}{flip}",
-        "augmentation.flipped": " ↔",
+        "augmentation.parts": "{flip}↻{rotation:+.0f}° ⇄{shift_x:+.0f} ⇅{shift_y:+.0f} px ×{zoom_x:.2f}/{zoom_y:.2f}",
+        "augmentation.flipped": "↔ ",
         "augmentation.parts_legend": (
-            "Under each picture, what was drawn for it: ↻ rotation in degrees (clockwise), ⇄ ⇅ how far it "
-            "moved right and down in pixels, × zoom across/down (above 1 shows more of the scene, smaller), ↔ mirrored. Training draws "
+            "Under each picture, what was drawn for it: ↔ mirrored; then ↻ turned clockwise by so many "
+            "degrees, ⇄ ⇅ moved right and down by so many pixels, × zoom across/down (above 1 shows more of the "
+            "scene, smaller). Training draws "
             "new values for every photo in every epoch."
         ),
         "augmentation.original": "original",
@@ -71,11 +72,11 @@ STRINGS = {
         "augmentation.count": "產生幾張",
         "augmentation.seed": "隨機種子 (seed)",
         "augmentation.working": "正在擴增…",
-        "augmentation.parts": "↻{rotation:+.0f}° ⇄{shift_x:+.0f} ⇅{shift_y:+.0f} px ×{zoom_x:.2f}/{zoom_y:.2f}{flip}",
-        "augmentation.flipped": " ↔",
+        "augmentation.parts": "{flip}↻{rotation:+.0f}° ⇄{shift_x:+.0f} ⇅{shift_y:+.0f} px ×{zoom_x:.2f}/{zoom_y:.2f}",
+        "augmentation.flipped": "↔ ",
         "augmentation.parts_legend": (
-            "每張影像下方是它抽到的數值：↻ 順時針旋轉角度（度），⇄ ⇅ 向右與向下移動的像素，× 水平／垂直縮放"
-            "（大於 1 會看到更多場景、物體變小），↔ 左右翻轉。訓練時每個 epoch 的每張照片都會重新抽取。"
+            "每張影像下方是它抽到的數值：↔ 左右翻轉；接著 ↻ 順時針旋轉角度（度），⇄ ⇅ 向右與向下移動的像素，× 水平／垂直縮放"
+            "（大於 1 會看到更多場景、物體變小）。訓練時每個 epoch 的每張照片都會重新抽取。"
         ),
         "augmentation.original": "原圖",
         "augmentation.code": "書中的程式碼與 Keras 3 的程式碼",
