@@ -16,14 +16,11 @@ STILL = Augmentation(rotation_range=0, width_shift_range=0, height_shift_range=0
 
 
 def resample(**parts) -> np.ndarray:
-    """PICTURE through one transform with exact parts (identity where not given)."""
+    """PICTURE through `augment` with exact parts (identity where not given)."""
     import tensorflow as tf
 
     values = dict(rotation=0.0, shift_x=0.0, shift_y=0.0, shear=0.0, zoom_x=1.0, zoom_y=1.0, flip=1.0) | parts
-    matrices = augment.transforms(**{k: tf.constant([v], tf.float32) for k, v in values.items()},
-                                  height=SIDE, width=SIDE)
-    out = tf.raw_ops.ImageProjectiveTransformV3(images=PICTURE, transforms=matrices, output_shape=[SIDE, SIDE],
-                                                fill_value=0.0, interpolation="BILINEAR", fill_mode="NEAREST")
+    out = augment.augment(PICTURE, STILL, None, {k: tf.constant([v], tf.float32) for k, v in values.items()})
     return out.numpy()[0, :, :, 0]
 
 
