@@ -68,6 +68,7 @@ def test_the_preview_says_how_far_and_which_way_the_picture_moved():
         spec = dataclasses.replace(STILL, horizontal_flip=True, **{field: getattr(BOOK_AUGMENTATION, field)})
         versions, parts = augment.preview(picture, spec, 8, seed=3)
         assert {p["flipped"] for p in parts} == {True, False}
+        assert sum(abs(p["rotation"]) >= 10 for p in parts) >= (4 if field == "rotation_range" else 0)
         for version, drawn in zip(versions, parts):
             x = np.argmax(version[4, :, 0].astype(int))  # where the column crosses row 4 (12 above the centre)
             if field == "width_shift_range":
