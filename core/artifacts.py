@@ -72,18 +72,6 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def confine(path: str | Path, root: str | Path) -> Path:
-    """Resolve `path` (symlinks too) and refuse anything outside `root`, or unresolvable."""
-    try:
-        root = Path(root).resolve()
-        resolved = (root / path).resolve()  # an absolute `path` replaces root here
-    except (OSError, RuntimeError, ValueError) as error:  # a symlink loop, a NUL byte
-        raise PermissionError(f"{path!s} cannot be resolved ({error})") from error
-    if resolved != root and root not in resolved.parents:
-        raise PermissionError(f"{path} is outside {root}")
-    return resolved
-
-
 @dataclass
 class RunInfo:
     """What the pages need to show one run, or why it cannot be shown."""
