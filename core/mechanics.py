@@ -177,24 +177,6 @@ class Window:
         top, left = self.top + self.pads[0][0], self.left + self.pads[1][0]
         return slice(top, top + self.height), slice(left, left + self.width)
 
-    @property
-    def inside(self) -> tuple[slice, slice]:
-        """Index of the window's real pixels in the unpadded image: what a pool reduces."""
-        rows, cols = self.image_shape
-        return (
-            slice(max(self.top, 0), min(self.top + self.height, rows)),
-            slice(max(self.left, 0), min(self.left + self.width, cols)),
-        )
-
-    @property
-    def in_padding(self) -> np.ndarray:
-        """height x width booleans: True where the window lies on padding, for shading."""
-        rows = np.arange(self.top, self.top + self.height)
-        cols = np.arange(self.left, self.left + self.width)
-        real_rows = (rows >= 0) & (rows < self.image_shape[0])
-        real_cols = (cols >= 0) & (cols < self.image_shape[1])
-        return ~(real_rows[:, None] & real_cols[None, :])
-
 
 def window_geometry(image_shape, window, stride=1, padding: str = "valid",
                     out_row: int = 0, out_col: int = 0) -> Window:
@@ -208,15 +190,6 @@ def window_geometry(image_shape, window, stride=1, padding: str = "valid",
     pads = (padding_amounts(rows, kh, sh, padding), padding_amounts(cols, kw, sw, padding))
     return Window(out_row, out_col, out_row * sh - pads[0][0], out_col * sw - pads[1][0],
                   kh, kw, (rows, cols), pads)
-
-
-def windows(image_shape, window, stride=1, padding: str = "valid") -> list[Window]:
-    """Every window in the order the op slides them: left to right, then top to bottom."""
-    (kh, kw), (sh, sw) = _pair(window), _pair(stride)
-    out_h = output_size(image_shape[0], kh, sh, padding)
-    out_w = output_size(image_shape[1], kw, sw, padding)
-    return [window_geometry(image_shape, window, stride, padding, r, c)
-            for r in range(out_h) for c in range(out_w)]
 
 
 @dataclass(frozen=True)
