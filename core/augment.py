@@ -140,7 +140,7 @@ def keras3_code(spec: Augmentation) -> str:
     return "\n".join(lines)
 
 
-def demo_picture(size: int = 150):
+def demo_picture(size: int):
     """A generated size x size RGB scene (sky, sun, ground, a house): an input for the preview
     with no data set on disk. Lop-sided on purpose, so flips and rotations show."""
     import numpy as np
