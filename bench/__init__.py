@@ -92,7 +92,7 @@ def _git_commit() -> str | None:
 
 def machine() -> dict:
     """What the numbers were measured on: they mean little without it."""
-    from core.system import cpu_name
+    from core.serving.system import cpu_name
 
     try:
         memory_gib = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
@@ -127,7 +127,7 @@ def result_path(results_dir: Path, name: str, quick: bool) -> Path:
 
 def write_result(results_dir: Path, name: str, title: str, report: dict, quick: bool, seconds: float,
                  started_machine: dict) -> Path:
-    from core.artifacts import atomic_write_json
+    from core.artifacts.files import atomic_write_json
 
     result = {
         "name": name, "title": title, "quick": quick,
@@ -224,7 +224,7 @@ def targets_markdown(results: list[dict]) -> str:
 
 def write_project_readme(results_dir: Path = RESULTS_DIR, path: Path = PROJECT_README) -> None:
     """Replace the text between the bench markers in the project's README with the targets."""
-    from core.artifacts import atomic_write_bytes
+    from core.artifacts.files import atomic_write_bytes
 
     text = Path(path).read_text()
     start, end = text.index(MARKERS[0]) + len(MARKERS[0]), text.index(MARKERS[1])
@@ -233,7 +233,7 @@ def write_project_readme(results_dir: Path = RESULTS_DIR, path: Path = PROJECT_R
 
 
 def write_readme(results_dir: Path = RESULTS_DIR, path: Path = README) -> Path:
-    from core.artifacts import atomic_write_bytes
+    from core.artifacts.files import atomic_write_bytes
 
     text = (
         "# Benchmarks\n\n"

@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from core import recipes
-from core.artifacts import CARD_KEYS, HISTORY_KEYS, TRAINED_DIR, atomic_write_json, list_runs, runs_dir, sha256_file
+from core.artifacts.files import atomic_write_json, sha256_file
+from core.artifacts.rundir import CARD_KEYS, HISTORY_KEYS, list_runs
+from core.paths import TRAINED_DIR, runs_dir
 
 
 @dataclass
@@ -51,8 +53,8 @@ def stand_in(recipe_id: str = "scratch") -> Model:
     """The recipe's architecture with random weights, exported into a temp run dir (once per
     process): what the benchmarks measure where no model is here yet (a fresh clone, say)."""
     global _stand_in_dir
-    from core import models
-    from core.export import export_onnx
+    from core.training import models
+    from core.training.export import export_onnx
 
     if _stand_in_dir is None:
         _stand_in_dir = Path(tempfile.mkdtemp(prefix="bench-models-"))
@@ -60,7 +62,7 @@ def stand_in(recipe_id: str = "scratch") -> Model:
     run = _stand_in_dir / recipe_id
     if not (run / "card.json").is_file():
         recipe = recipes.get(recipe_id)
-        base = recipes.DEFAULT_BASE if recipe.pretrained else None
+        base = recipe.base_for()
         model = models.build(recipe, base, base_weights=False)
         sample = np.random.default_rng(0).uniform(0, 255, (4, *recipe.input_shape)).astype(np.float32)
         export_onnx(model, run / "model.onnx", sample)
@@ -88,7 +90,7 @@ def keras_model(recipe_id: str, base: str | None):
     recipe rebuilt with random weights (same architecture: the same work per image)."""
     import keras
 
-    from core import models
+    from core.training import models
 
     candidates = []
     root = runs_dir()
@@ -114,17 +116,17 @@ def sample_images(count: int, grey: bool):
     is here, else generated pictures of a photo's size."""
     from PIL import Image
 
-    from core import data
-    from core.inference import open_image
+    from core.data import folders
+    from core.data.images import open_image
 
     try:
         if grey:
-            (_, _), (x_test, _) = data.load_mnist(download=False)
+            (_, _), (x_test, _) = folders.load_mnist(download=False)
             return [Image.fromarray(x_test[i]) for i in range(count)]
-        paths, _ = data.split_files(data.cats_dogs_root(), "test")
+        paths, _ = folders.split_files(folders.cats_dogs_root(), "test")
         step = max(1, len(paths) // count)
         return [open_image(p) for p in paths[::step][:count]]
-    except (data.DataFolderError, OSError):
+    except (folders.DataFolderError, OSError):
         rng = np.random.default_rng(0)
         shape = (28, 28) if grey else (375, 500, 3)
         return [Image.fromarray(rng.integers(0, 256, shape, dtype=np.uint8)) for _ in range(count)]

@@ -40,7 +40,7 @@ def _concurrent(pool, app, images) -> tuple[float, list[float]]:
 
 
 def run(quick: bool) -> dict:
-    from core.inference import predictor
+    from core.serving.inference import predictor
 
     models = _models.present() or [_models.stand_in()]
     if quick:

@@ -13,11 +13,11 @@ TITLE = "Lite0 head: global average pooling vs the book's Flatten, on the same f
 
 
 def missing() -> str | None:
-    from core import data
+    from core.data import folders
 
     try:
-        data.cats_dogs_root()
-    except data.DataFolderError:
+        folders.cats_dogs_root()
+    except folders.DataFolderError:
         return "needs the cats/dogs split (../shared/data or $CONVNET_DATA)"
     return None
 
@@ -25,15 +25,17 @@ def missing() -> str | None:
 def run(quick: bool) -> dict:
     import keras
 
-    from core import data, models, recipes
-    from core.train import compile_model
+    from core import recipes
+    from core.data import folders
+    from core.training import models
+    from core.training.train import compile_model
 
     recipe = recipes.get("feature_extraction")
     epochs = 1 if quick else recipe.epochs
-    root = data.cats_dogs_root()
-    splits = {s: data.load_split(root, s, recipe.input_shape[:2]) for s in data.SPLITS}
+    root = folders.cats_dogs_root()
+    splits = {s: folders.load_split(root, s, recipe.input_shape[:2]) for s in folders.SPLITS}
     if quick:
-        splits = {s: data.Images(i.x[::25], i.y[::25], i.paths[::25], []) for s, i in splits.items()}
+        splits = {s: folders.Images(i.x[::25], i.y[::25], i.paths[::25], []) for s, i in splits.items()}
     extract = models.feature_extractor(models.build(recipe, recipes.DEFAULT_BASE))
     features = {s: extract.predict(i.x.astype("float32"), batch_size=32, verbose=0) for s, i in splits.items()}
     rows, data_out = [], {}

@@ -25,7 +25,7 @@ def missing() -> str | None:
     for module in ("tf_keras", "scipy"):
         if importlib.util.find_spec(module) is None:
             return f"{module} is not installed (pip install -r bench/requirements.txt): the book's ImageDataGenerator needs it"
-    from core.data import DataFolderError, cats_dogs_root
+    from core.data.folders import DataFolderError, cats_dogs_root
 
     try:
         cats_dogs_root()
@@ -36,7 +36,7 @@ def missing() -> str | None:
 
 def _subset(root: Path, per_class: int, work: Path) -> Path:
     """A book-layout train/{cats,dogs} of links to the first `per_class` photos of each class."""
-    from core.data import CLASSES, split_files
+    from core.data.folders import CLASSES, split_files
 
     paths, labels = split_files(root, "train")
     for label, cls in enumerate(CLASSES):
@@ -57,11 +57,11 @@ def _keras_layers(images, spec):
     import tensorflow as tf
     from keras import layers
 
-    from core import augment, data
+    from core.data import augment, pipeline
 
     scope = {"keras": keras, "layers": layers}
     exec(augment.keras3_code(spec), scope)  # the very code the augmentation page shows
-    unaugmented = data.dataset(images.x, images.y, BATCH, shuffle=True, repeat=True)
+    unaugmented = pipeline.dataset(images.x, images.y, BATCH, shuffle=True, repeat=True)
     return unaugmented.map(lambda x, y: (scope["augmentation"](x, training=True), y),
                            num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
@@ -90,21 +90,21 @@ def _fresh_epoch(dataset) -> float:
 def run(quick: bool) -> dict:
     from tf_keras.preprocessing.image import ImageDataGenerator
 
-    from core import data
+    from core.data import folders, pipeline
     from core.recipes import BOOK_AUGMENTATION, get
 
     size = get("scratch_augmented").input_shape[:2]
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as work:
-        root = _subset(data.cats_dogs_root(), 32, Path(work)) if quick else data.cats_dogs_root()
-        paths, _ = data.split_files(root, "train")
+        root = _subset(folders.cats_dogs_root(), 32, Path(work)) if quick else folders.cats_dogs_root()
+        paths, _ = folders.split_files(root, "train")
         for path in paths:  # all read from the page cache: the disk is not what is compared
             path.read_bytes()
         steps = math.ceil(len(paths) / BATCH)  # one pass
 
         start = time.perf_counter()
-        images = data.load_split(root, "train", size, label="decode train")
+        images = folders.load_split(root, "train", size, label="decode train")
         decoded = time.perf_counter() - start
-        count = _take(iter(data.dataset(images.x, images.y, BATCH, shuffle=True, augmentation=BOOK_AUGMENTATION)),
+        count = _take(iter(pipeline.dataset(images.x, images.y, BATCH, shuffle=True, augmentation=BOOK_AUGMENTATION)),
                       steps)
         ours_first = time.perf_counter() - start
 
@@ -115,9 +115,9 @@ def run(quick: bool) -> dict:
         book_count = _take(book, steps)
         book_first = time.perf_counter() - start
 
-        streaming = data.dataset(images.x, images.y, BATCH, shuffle=True, augmentation=BOOK_AUGMENTATION,
+        streaming = pipeline.dataset(images.x, images.y, BATCH, shuffle=True, augmentation=BOOK_AUGMENTATION,
                                  repeat=True)
-        fresh = data.dataset(images.x, images.y, BATCH, shuffle=True, augmentation=BOOK_AUGMENTATION)
+        fresh = pipeline.dataset(images.x, images.y, BATCH, shuffle=True, augmentation=BOOK_AUGMENTATION)
         keras_layers = _keras_layers(images, BOOK_AUGMENTATION)
         _take(iter(keras_layers), steps)  # its first pass traces the layers
         _fresh_epoch(fresh)

@@ -19,7 +19,7 @@ INT8_FILE = "model.int8.onnx"
 
 
 def missing() -> str | None:
-    from core.data import DataFolderError, cats_dogs_root
+    from core.data.folders import DataFolderError, cats_dogs_root
 
     try:
         cats_dogs_root()
@@ -29,7 +29,7 @@ def missing() -> str | None:
 
 
 def _decode(paths, size) -> np.ndarray:
-    from core.inference import open_image, prepare_image
+    from core.data.images import open_image, prepare_image
 
     return np.stack([prepare_image(open_image(p), size) for p in paths])
 
@@ -75,7 +75,7 @@ def _publish(model, int8: Path, stats: dict, meets: bool) -> str:
     """Write trained/<recipe>/model.int8.onnx when it meets the target; remove a stale one."""
     import onnx
 
-    from core.artifacts import atomic_write_bytes, sha256_file
+    from core.artifacts.files import atomic_write_bytes, sha256_file
 
     target_path = model.path / INT8_FILE
     if not meets:
@@ -92,16 +92,17 @@ def _publish(model, int8: Path, stats: dict, meets: bool) -> str:
 
 
 def run(quick: bool) -> dict:
-    from core import data, recipes
+    from core import recipes
+    from core.data import folders
 
-    root = data.cats_dogs_root()
+    root = folders.cats_dogs_root()
     models = [m for m in _models.present() if recipes.get(m.recipe).dataset == "cats_and_dogs"]
     if quick:
         models = [min(models, key=lambda m: (m.path / "model.onnx").stat().st_size)] if models else [_models.stand_in()]
     calibration_count, test_count, repeats = (16, 64, (3, 2)) if quick else (160, None, (30, 8))
-    train_paths, train_labels = data.split_files(root, "train")
+    train_paths, train_labels = folders.split_files(root, "train")
     calibration_paths, _ = _evenly(train_paths, train_labels, calibration_count)
-    test_paths, test_labels = data.split_files(root, "test")
+    test_paths, test_labels = folders.split_files(root, "test")
     if test_count:
         test_paths, test_labels = _evenly(test_paths, test_labels, test_count)
     rows, targets, notes, data_out = [], [], [], {}

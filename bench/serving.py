@@ -45,7 +45,7 @@ def matmul_peak(quick: bool) -> dict:
 
 
 def _batch_candidates(app, quiet, model, call, images, batch):
-    from core.inference import prepare_image
+    from core.data.images import prepare_image
 
     arrays = np.stack([prepare_image(image, app.size, app.grey) for image in images[:batch]])
     name = app.input_name
@@ -72,7 +72,8 @@ def _traced(model, shape):
 
 
 def run(quick: bool) -> dict:
-    from core.inference import predictor, prepare_image
+    from core.data.images import prepare_image
+    from core.serving.inference import predictor
 
     models = _models.present() or [_models.stand_in()]
     if quick:  # the smallest model is enough to prove the path works

@@ -52,7 +52,7 @@ def _import_time() -> dict:
     """One `python -X importtime` run of the serving path: wall time, the imports' own total
     (top-level cumulative), the heaviest modules by self time, any TensorFlow among them."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import core.inference, core.system"],
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import core.serving.inference, core.serving.system"],
                           cwd=REPO, capture_output=True, text=True, timeout=300)
     wall = time.perf_counter() - start
     if done.returncode != 0:
@@ -156,7 +156,7 @@ def run(quick: bool) -> dict:
         ["second tab on the warm server → home title painted", warm, None],
         ["the home page's script alone (app.py + pages/home.py in AppTest, first run)", home["seconds"], None],
         ["`python -c pass` (the interpreter alone)", median(interpreter), None],
-        ["`python -X importtime -c 'import core.inference, core.system'`, wall", import_wall, None],
+        ["`python -X importtime -c 'import core.serving.inference, core.serving.system'`, wall", import_wall, None],
         ["… of which the imports themselves (top-level cumulative)", import_s, None],
     ]
     heaviest = ", ".join(f"{name} {own / 1e3:.0f} ms" for own, name in imports[-1]["heaviest"])

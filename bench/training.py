@@ -26,14 +26,14 @@ def missing() -> str | None:
 
 
 def _train_size(recipe) -> int:
-    from core import data
-    from core.train import MNIST_VALIDATION
+    from core.data import folders
+    from core.training.train import MNIST_VALIDATION
 
     if recipe.dataset == "mnist":
         return 60_000 - MNIST_VALIDATION
     try:
-        return len(data.split_files(data.cats_dogs_root(), "train")[0])
-    except data.DataFolderError:
+        return len(folders.split_files(folders.cats_dogs_root(), "train")[0])
+    except folders.DataFolderError:
         return BOOK_TRAIN_IMAGES
 
 
@@ -42,7 +42,7 @@ def _step_seconds(fit_model, recipe, x, warm: int) -> list[float]:
     `warm` steps (tracing) dropped."""
     import keras
 
-    from core import data
+    from core.data import pipeline
 
     ends: list[float] = []
 
@@ -56,7 +56,7 @@ def _step_seconds(fit_model, recipe, x, warm: int) -> list[float]:
 
     y = np.random.default_rng(0).integers(0, recipe.classes, len(x))
     augmentation = recipe.augmentation if x.dtype == np.uint8 else None  # not on precomputed features
-    fit_model.fit(data.dataset(x, y, recipe.batch_size, shuffle=True, augmentation=augmentation), epochs=1, verbose=0,
+    fit_model.fit(pipeline.dataset(x, y, recipe.batch_size, shuffle=True, augmentation=augmentation), epochs=1, verbose=0,
                   callbacks=[Clock()])
     return list(np.diff(ends)[warm:])
 
@@ -64,13 +64,14 @@ def _step_seconds(fit_model, recipe, x, warm: int) -> list[float]:
 def measure(recipe_id: str, steps: int, warm: int) -> dict:
     """Median seconds per training step of one recipe, and its epoch and schedule extrapolated."""
 
-    from core import models, recipes
-    from core.train import compile_model
+    from core import recipes
+    from core.training import models
+    from core.training.train import compile_model
 
     recipe = recipes.get(recipe_id)
-    base = recipes.DEFAULT_BASE if recipe.pretrained else None
+    base = recipe.base_for()
     model = models.build(recipe, base, base_weights=False)  # timing needs the shapes, not the weights
-    if recipe.unfreeze_from:
+    if recipe.unfreeze_top:
         models.unfreeze_top(model, base)
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (recipe.batch_size * (steps + warm), *recipe.input_shape), dtype=np.uint8)
@@ -102,8 +103,8 @@ def _timed(fn) -> float:
 def logged(recipe_id: str) -> dict | None:
     """Epoch times of the newest run of this recipe that logged any (runs/<id>/log.jsonl), and
     its card's all-in seconds per epoch where it finished."""
-    from core.artifacts import runs_dir
-    from core.train import read_log
+    from core.artifacts.log import read_log
+    from core.paths import runs_dir
 
     best = None
     for log_path in runs_dir().glob("*/log.jsonl"):
@@ -182,8 +183,8 @@ def collect(runs: Path, results: Path, setup_s: float, train_s: float | None) ->
     times from the logs, and the total with the set-up."""
     import bench
     from core import recipes
-    from core.artifacts import list_runs
-    from core.train import read_log
+    from core.artifacts.log import read_log
+    from core.artifacts.rundir import list_runs
 
     per_recipe = {}
     for info in list_runs(runs):

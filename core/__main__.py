@@ -18,12 +18,12 @@ def cmd_recipes(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from core import models
+    from core.training import models
 
     recipe = recipes.get(args.recipe)
     model = models.build(recipe, args.base, base_weights=False)
-    if recipe.unfreeze_from:
-        models.unfreeze_top(model, args.base or recipes.DEFAULT_BASE)
+    if recipe.unfreeze_top:
+        models.unfreeze_top(model, recipe.base_for(args.base))
     rows = models.summary_rows(model)
     total = int(model.count_params())
     trainable = int(sum(w.numpy().size for w in model.trainable_weights))
@@ -41,7 +41,7 @@ def cmd_summary(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from core.train import train
+    from core.training.train import train
 
     run = train(args.recipe, base=args.base, epochs=args.epochs, data_dir=args.data, out=args.out,
                 seed=args.seed, start_from=args.start_from, resume=args.resume,
@@ -56,8 +56,8 @@ def cmd_export(args) -> int:
     import keras
     import numpy as np
 
-    from core.artifacts import atomic_write_json, sha256_file
-    from core.export import export_onnx
+    from core.artifacts.files import atomic_write_json, sha256_file
+    from core.training.export import export_onnx
 
     run = Path(args.run_dir)
     model = keras.models.load_model(run / "model.keras")
@@ -74,7 +74,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    from core.inference import BadImage, open_image, predictor
+    from core.data.images import BadImage, open_image
+    from core.serving.inference import predictor
 
     model = predictor(args.model_dir)
     results = []
@@ -91,7 +92,7 @@ def cmd_predict(args) -> int:
 
 
 def cmd_prepare_data(args) -> int:
-    from core.split import build_split
+    from core.data.split import build_split
 
     report = build_split(Path(args.source), Path(args.out))
     print(json.dumps(report, indent=1))
@@ -99,21 +100,21 @@ def cmd_prepare_data(args) -> int:
 
 
 def cmd_promote(args) -> int:
-    from core.trained import promote
+    from core.artifacts.shipped import promote
 
     print(promote(Path(args.run_dir)))
     return 0
 
 
 def cmd_table(args) -> int:
-    from core.trained import write_table
+    from core.artifacts.shipped import write_table
 
     print(write_table())
     return 0
 
 
 def cmd_train_all(args) -> int:
-    from core.trained import train_all
+    from core.training.retrain import train_all
 
     epochs = dict(item.split("=") for item in args.epochs.split(",")) if args.epochs else {}
     train_all({k: int(v) for k, v in epochs.items()}, base=args.base, data_dir=args.data, seed=args.seed)

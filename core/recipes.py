@@ -8,10 +8,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from core import bases
 
-BASES = tuple(bases.BASES)  # names only; core.bases holds what each base is
-DEFAULT_BASE = "efficientnet_lite0"  # the base whose weights these offline machines have
+@dataclass(frozen=True)
+class Base:
+    """A pretrained convolutional base, by name (its Keras code lives in core.training.bases)."""
+
+    name: str
+    head_pooling: str  # "flatten" (the book's head) or "avg" (keeps the head small)
+
+
+BASES: dict[str, Base] = {
+    "vgg16": Base("vgg16", head_pooling="flatten"),  # the book's base; weights download once
+    "efficientnet_lite0": Base("efficientnet_lite0", head_pooling="avg"),  # ImageNet weights ship here
+}
+DEFAULT_BASE = "efficientnet_lite0"  # the base whose weights these offline machines have, and the shipped models'
 
 
 @dataclass(frozen=True)
@@ -46,11 +56,20 @@ class Recipe:
     dense_units: int = 0
     dropout: float = 0.0  # before the last Dense (scratch) or after the Dense (pretrained head)
     augmentation: Augmentation | None = None
-    pretrained: bool = False  # uses a pretrained conv base from core.bases
+    pretrained: bool = False  # uses a pretrained conv base from core.training.bases
     precompute_features: bool = False  # L5.17: run the frozen base once, train the head on features
     starts_from: str | None = None  # recipe whose trained weights this one continues
-    unfreeze_from: str | None = None  # fine-tuning: first base block made trainable
+    unfreeze_top: bool = False  # fine-tuning (L5.22): the base's last block becomes trainable
     book_test_accuracy: float | None = None  # the first-edition notebooks' printed number
+
+    def base_for(self, base: str | None = None) -> str | None:
+        """The base this recipe trains with: the one asked for, else the default; None from scratch."""
+        if not self.pretrained:
+            return None
+        base = base or DEFAULT_BASE
+        if base not in BASES:
+            raise KeyError(f"unknown base {base!r}; choose one of: {', '.join(BASES)}")
+        return base
 
     @property
     def classes(self) -> int:
@@ -154,7 +173,7 @@ RECIPES: dict[str, Recipe] = {
             dense_units=256,
             augmentation=BOOK_AUGMENTATION,
             starts_from="feature_extraction_augmented",
-            unfreeze_from="top",  # the base's last block (VGG16: block5_conv1..3)
+            unfreeze_top=True,  # L5.22: the base's last block (VGG16: block5_conv1..3)
             optimizer="rmsprop",
             learning_rate=1e-5,
             epochs=100,

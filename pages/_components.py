@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from core import mechanics
-from core.inference import BadImage, open_image, prepare_image
+from core.data.images import BadImage, open_image, prepare_image
+from core.explainers import mechanics
 from pages._i18n import t
 
 BLUE, ORANGE, TEAL, PURPLE, WHITE = "#1d4ed8", "#ea580c", "#0f766e", "#6d28d9", "#ffffff"

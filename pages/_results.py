@@ -8,7 +8,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from core import artifacts, curves, evaluate, inference, launcher, recipes
+from core import paths, recipes
+from core.artifacts import rundir
+from core.explainers import curves
+from core.serving import evaluate, inference
 from pages._i18n import t
 
 COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#4d7c0f")
@@ -16,14 +19,14 @@ FONT = {"size": 18}  # readable from the back of a classroom
 
 
 @st.cache_data(ttl=10, show_spinner=False)
-def _runs(trained: str, own: str) -> tuple[list[artifacts.RunInfo], list[artifacts.RunInfo]]:
-    return artifacts.list_runs(trained), launcher.finished_runs(root=own)
+def _runs(trained: str, own: str) -> tuple[list[rundir.RunInfo], list[rundir.RunInfo]]:
+    return rundir.list_runs(trained), rundir.finished_runs(root=own)
 
 
-def models(dataset: str | None = None) -> tuple[list[artifacts.RunInfo], list[artifacts.RunInfo]]:
+def models(dataset: str | None = None) -> tuple[list[rundir.RunInfo], list[rundir.RunInfo]]:
     """(shipped models in trained/, usable or not; the user's finished runs, newest first),
     of one dataset ("mnist" or "cats_and_dogs") or of all."""
-    shipped, own = _runs(str(artifacts.TRAINED_DIR), str(artifacts.runs_dir()))
+    shipped, own = _runs(str(paths.TRAINED_DIR), str(paths.runs_dir()))
     ours = {r for r in recipes.RECIPE_IDS if dataset in (None, recipes.RECIPES[r].dataset)}
     return [i for i in shipped if i.recipe in ours], [i for i in own if i.recipe in ours]
 
@@ -33,13 +36,13 @@ def forget_runs() -> None:
     _runs.clear()
 
 
-def label(info: artifacts.RunInfo) -> str:
+def label(info: rundir.RunInfo) -> str:
     """A shipped model by its recipe's name; a run by its name too, and its folder."""
     name = t(f"recipe.{info.recipe}")
-    return name if info.path.parent == artifacts.TRAINED_DIR else f"{name} · {info.name}"
+    return name if info.path.parent == paths.TRAINED_DIR else f"{name} · {info.name}"
 
 
-def load(info: artifacts.RunInfo) -> inference.Predictor:
+def load(info: rundir.RunInfo) -> inference.Predictor:
     """The cached Predictor of a usable run (raises ModelUnavailable when it is not)."""
     if not info.ok:
         raise inference.ModelUnavailable(info.problem)
@@ -51,7 +54,7 @@ def _evaluations() -> dict:
     return {}
 
 
-def evaluation(info: artifacts.RunInfo, root, on_progress=None) -> evaluate.Evaluation:
+def evaluation(info: rundir.RunInfo, root, on_progress=None) -> evaluate.Evaluation:
     """A model's verdicts on the whole test split: computed once per model version and data
     root, then shared by every user (raises ModelUnavailable)."""
     store, key = _evaluations(), (str(info.path), info.card.get("sha256"), str(root))

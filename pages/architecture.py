@@ -4,7 +4,8 @@ the feature maps shrink, and model_no_max_pool (section 5.1.2). Imports Keras (l
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import architecture, recipes
+from core import recipes
+from core.explainers import architecture
 from pages import _components as ui
 from pages._i18n import t
 

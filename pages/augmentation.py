@@ -1,12 +1,13 @@
 """Data augmentation (section 5.2.5, listing 5.11): the book's parameters as controls, and a
-grid of random versions made by core.augment, the very function training runs. Imports
-TensorFlow (lazily, through core.augment)."""
+grid of random versions made by core.data.augment, the very function training runs. Imports
+TensorFlow (lazily, through core.data.augment)."""
 import dataclasses
 
 import streamlit as st
 
-from core import augment, recipes
-from core.inference import open_image, prepare_image
+from core import recipes
+from core.data import augment, folders
+from core.data.images import open_image, prepare_image
 from core.recipes import BOOK_AUGMENTATION, Augmentation
 from pages import _components as ui
 from pages._i18n import t
@@ -45,7 +46,7 @@ with controls:
 spec = Augmentation(**{name: st.session_state[f"augmentation.{name}"] for name in FIELDS})
 
 with pictures:
-    photos = augment.sample_photos()
+    photos = folders.sample_photos()
     sources = ("sample", "generated", "upload") if photos else ("generated", "upload")
     source = st.segmented_control(t("augmentation.source"), sources, default=sources[0], required=True,
                                   key="augmentation.source",

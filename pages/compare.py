@@ -2,9 +2,10 @@
 by step, and the results table from the model cards."""
 import streamlit as st
 
-from core import curves, recipes
-from core.artifacts import load_reference
-from core.story import STORY
+from core import recipes
+from core.artifacts.rundir import load_reference
+from core.explainers import curves
+from core.explainers.story import STORY
 from pages._i18n import t
 from pages._results import curves_figure, label, models
 

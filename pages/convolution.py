@@ -1,8 +1,8 @@
 """The convolution operation (figures 5.1-5.4): a kernel slides over the input, and each window
-gives one output number, the sum of the element-wise products. numpy only (core.mechanics)."""
+gives one output number, the sum of the element-wise products. numpy only (core.explainers.mechanics)."""
 import streamlit as st
 
-from core import mechanics
+from core.explainers import mechanics
 from pages import _components as ui
 from pages._i18n import t
 

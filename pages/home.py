@@ -1,8 +1,10 @@
 """Home: the chapter's map, the trained models present, this machine. No TensorFlow here."""
 import streamlit as st
 
-from core import recipes, system
-from core.artifacts import TRAINED_DIR, list_runs
+from core import recipes
+from core.artifacts.rundir import list_runs
+from core.paths import TRAINED_DIR
+from core.serving import system
 from pages._i18n import t
 
 st.title(t("home.title"))

@@ -1,9 +1,9 @@
 """Padding and strides (figures 5.5-5.7): the output-size formula with the numbers filled in,
 TensorFlow's lop-sided 'same' padding and the pixels a stride never reaches, which most
-drawings hide. numpy only (core.mechanics)."""
+drawings hide. numpy only (core.explainers.mechanics)."""
 import streamlit as st
 
-from core import mechanics
+from core.explainers import mechanics
 from pages import _components as ui
 from pages._i18n import t
 

@@ -1,9 +1,9 @@
 """Max pooling (section 5.1.2) beside average pooling and a strided convolution, all three
 halving the same feature map: the book's case for keeping the maximal presence of a feature.
-numpy only (core.mechanics)."""
+numpy only (core.explainers.mechanics)."""
 import streamlit as st
 
-from core import mechanics
+from core.explainers import mechanics
 from pages import _components as ui
 from pages._i18n import t
 

@@ -2,9 +2,10 @@
 import streamlit as st
 from PIL import Image
 
-from core import digits
-from core.data import DataFolderError, cats_dogs_root
-from core.inference import CAT_DOG_LABELS, BadImage, ModelUnavailable, open_image, prepare_image
+from core.data.folders import DataFolderError, cats_dogs_root
+from core.data.images import BadImage, open_image, prepare_image
+from core.explainers import digits
+from core.serving.inference import CAT_DOG_LABELS, ModelUnavailable
 from pages import _canvas
 from pages._i18n import t
 from pages._results import confusion_figure, evaluation, label, load, models, probability_bars

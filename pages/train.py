@@ -1,15 +1,17 @@
 """Train live: start a recipe in a background process and watch its curves grow, epoch by epoch.
 
-The page only starts, cancels and reads: training runs in `core.launcher`'s process group and
+The page only starts, cancels and reads: training runs in `core.training.launcher`'s process group and
 reports through the run's log.jsonl, so reruns, other users and closed tabs never disturb it.
 """
 from pathlib import Path
 
 import streamlit as st
 
-from core import launcher, recipes
-from core.artifacts import runs_dir
-from core.curves import Curves
+from core import recipes
+from core.artifacts import rundir
+from core.explainers.curves import Curves
+from core.paths import runs_dir
+from core.training import launcher
 from pages._i18n import t
 from pages._results import curves_figure, forget_runs
 
@@ -26,7 +28,7 @@ epochs = count.number_input(t("train.epochs"), 1, 500, 1 if recipe.dataset == "m
                             key=f"train_epochs_{recipe.id}", help=t("train.epochs_help", n=recipe.epochs))
 base, source = None, None
 if recipe.starts_from:  # fine-tuning continues a trained run, with that run's base
-    sources = {str(info.path): info for info in launcher.sources_for(recipe.id)}
+    sources = {str(info.path): info for info in rundir.sources_for(recipe.id)}
     if sources:
         labels = {path: f"{info.name} · {info.card.get('base')} · {info.card['test_accuracy']:.1%}"
                   for path, info in sources.items()}

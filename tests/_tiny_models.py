@@ -1,5 +1,5 @@
 """Tiny trained models for the robustness and load tests: trained and exported once per test
-session through core.train (one epoch on generated data), whichever test file asks first."""
+session through core.training.train (one epoch on generated data), whichever test file asks first."""
 from __future__ import annotations
 
 import shutil
@@ -13,7 +13,7 @@ def tiny_run(recipe_id: str, data: Path, root: Path) -> Path:
     """The run dir of `recipe_id` ("mnist" or "scratch") trained on `data` under `root`.
     The cats/dogs data gets two unreadable files in train/ (they must be skipped, not fatal)."""
     if recipe_id not in _runs:
-        from core.train import train
+        from core.training.train import train
 
         if recipe_id != "mnist":
             copy = root / "cats_dogs_with_broken_files"

@@ -1,11 +1,11 @@
-"""core.architecture: every formula adds up to the parameter count Keras reports, and the
+"""core.explainers.architecture: every formula adds up to the parameter count Keras reports, and the
 book's numbers (listing 5.1, 5.16-5.22, model_no_max_pool) come out of the real models."""
 import math
 
 import pytest
 
-from core import architecture as a
 from core import recipes
+from core.explainers import architecture as a
 
 
 def _result(formula: str) -> int:
@@ -86,7 +86,7 @@ def test_model_no_max_pool_matches_the_book():
 def test_layer_stack_reads_windows_and_strides():
     import keras
 
-    from core.models import build
+    from core.training.models import build
 
     model = build(recipes.get("mnist"))
     assert a.layer_stack(model) == [("conv", 3, 1), ("pool", 2, 2), ("conv", 3, 1),

@@ -1,4 +1,4 @@
-"""core.augment: the one-matrix augmentation that training and the preview run, checked against
+"""core.data.augment: the one-matrix augmentation that training and the preview run, checked against
 numpy's exact flips, quarter turns and shifts; the tf.data pipeline's seeds; the Keras 3 code the
 page shows, executed."""
 import dataclasses
@@ -6,7 +6,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from core import augment, data
+from core.data import augment, pipeline
 from core.recipes import BOOK_AUGMENTATION, Augmentation
 
 SIDE = 6
@@ -82,7 +82,7 @@ def test_the_training_pipeline_draws_new_augmentations_each_pass_reproducibly():
     y = np.arange(6) % 2
 
     def passes(seed):
-        ds = data.dataset(x, y, 3, shuffle=False, augmentation=BOOK_AUGMENTATION, seed=seed)
+        ds = pipeline.dataset(x, y, 3, shuffle=False, augmentation=BOOK_AUGMENTATION, seed=seed)
         return [np.concatenate([images.numpy() for images, _ in ds]) for _ in range(2)]
 
     first, second = passes(0)
@@ -95,7 +95,7 @@ def test_the_training_pipeline_draws_new_augmentations_each_pass_reproducibly():
 
 def test_a_repeated_pipeline_streams_passes_end_to_end_as_the_books_generator():
     x = np.arange(5 * 2 * 2).reshape(5, 2, 2, 1).astype("uint8")
-    batches = list(data.dataset(x, np.zeros(5), 2, shuffle=False, repeat=True).take(6))
+    batches = list(pipeline.dataset(x, np.zeros(5), 2, shuffle=False, repeat=True).take(6))
     assert [len(images) for images, _ in batches] == [2, 2, 1, 2, 2, 1]  # a short batch ends each pass
 
 

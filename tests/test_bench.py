@@ -63,7 +63,8 @@ def test_gpu_script_is_valid_bash():
 
 def test_gpu_timings_are_collected_from_a_train_all_runs_folder(tmp_path):
     from bench.training import collect
-    from core.artifacts import CARD_KEYS, atomic_write_json, sha256_file
+    from core.artifacts.files import atomic_write_json, sha256_file
+    from core.artifacts.rundir import CARD_KEYS
 
     run = tmp_path / "runs" / "mnist-1"
     run.mkdir(parents=True)

@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 
 from core import __main__ as cli
-from core import data, models, recipes
-from core.artifacts import read_run
-from core.inference import predictor
+from core import recipes
+from core.artifacts.rundir import read_run
+from core.data import folders
+from core.serving.inference import predictor
+from core.training import models
 
 BOOK_PARAMS = {  # the book's model.summary() totals
     "mnist": 93_322,  # L5.2
@@ -74,34 +76,34 @@ def test_vgg16_recipes_match_the_book():
 
 def test_vgg16_without_internet_fails_fast_with_instructions(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    from core.bases.vgg16 import VGG16WeightsUnavailable, build
+    from core.training.bases.vgg16 import VGG16WeightsUnavailable, build
 
     with pytest.raises(VGG16WeightsUnavailable, match="efficientnet_lite0"):
         build(weights=True)
 
 
 def test_mnist_loader_reads_a_local_npz(tiny_mnist):
-    (x, y), (x_test, y_test) = data.load_mnist(tiny_mnist, download=False)
+    (x, y), (x_test, y_test) = folders.load_mnist(tiny_mnist, download=False)
     assert x.shape[1:] == (28, 28) and x.dtype == np.uint8 and len(y) == len(x)
     assert x_test.shape == (64, 28, 28)
 
 
 def test_mnist_missing_offline_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "mnist_path", lambda explicit=None: None)
-    with pytest.raises(data.DataFolderError, match="mnist.npz not found"):
-        data.load_mnist(tmp_path, download=False)
+    monkeypatch.setattr(folders, "mnist_path", lambda explicit=None: None)
+    with pytest.raises(folders.DataFolderError, match="mnist.npz not found"):
+        folders.load_mnist(tmp_path, download=False)
 
 
 def test_cats_dogs_wrong_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(data.DataFolderError, match="prepare-data"):
-        data.cats_dogs_root(tmp_path)
+    with pytest.raises(folders.DataFolderError, match="prepare-data"):
+        folders.cats_dogs_root(tmp_path)
 
 
 @pytest.fixture(scope="module")
 def trained_runs(tmp_path_factory, tiny_mnist, tiny_cats_dogs):
     """One epoch of every recipe on tiny generated data, exported; fine_tuning continues
     feature_extraction_augmented, as in the book."""
-    from core.train import train
+    from core.training.train import train
 
     root = tmp_path_factory.mktemp("runs")
     runs = {}
@@ -125,7 +127,7 @@ def test_every_recipe_trains_exports_and_matches_keras(trained_runs, recipe_id):
     assert card["parity_max_abs_diff"] <= 1e-4
     assert set(info.history) == {"accuracy", "val_accuracy", "loss", "val_loss"}
     assert len(info.history["accuracy"]) == 1
-    assert card["base"] == (recipes.DEFAULT_BASE if recipes.get(recipe_id).pretrained else None)
+    assert card["base"] == recipes.get(recipe_id).base_for()
     events = [e["event"] for e in map(json.loads, (run / "log.jsonl").read_text().splitlines())]
     assert events[0] == "start" and "epoch" in events and events[-1] == "done"
 

@@ -3,8 +3,8 @@ epoch and the overfitting gap."""
 import numpy as np
 import pytest
 
-from core import curves
-from core.artifacts import load_reference
+from core.artifacts.rundir import load_reference
+from core.explainers import curves
 
 
 def listing_5_24(points, factor=0.8):

@@ -2,7 +2,7 @@
 import numpy as np
 from PIL import Image, ImageDraw
 
-from core import digits
+from core.explainers import digits
 
 
 def canvas(draw, size=280, background=(0, 0, 0, 0), ink=(0, 0, 0, 255)) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Batch mode: a whole split judged in batches, confusion matrix, mistakes with probabilities."""
 import numpy as np
 
-from core import evaluate
+from core.serving import evaluate
 from tests.conftest import make_cats_dogs
 
 

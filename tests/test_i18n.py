@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import pages.strings
-from core import mechanics, recipes
+from core import recipes
+from core.explainers import mechanics
 from pages.strings import CATALOG
 
 REPO = Path(__file__).resolve().parents[1]
@@ -64,7 +65,7 @@ def test_app_navigation_keys_exist():
 
 def test_keys_built_at_run_time_exist():
     """The families the explainer pages format with a variable: t(f"components.kernel.{name}")..."""
-    bad_image_codes = set(re.findall(r'BadImage\("(\w+)"', (REPO / "core" / "inference.py").read_text()))
+    bad_image_codes = set(re.findall(r'BadImage\("(\w+)"', (REPO / "core" / "data" / "images.py").read_text()))
     assert bad_image_codes >= {"empty", "not_image", "broken", "too_large"}
     wanted = (
         [f"components.kernel.{name}" for name in mechanics.KERNEL_PRESETS]

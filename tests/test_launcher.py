@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from core import launcher
+from core.artifacts import rundir
+from core.training import launcher
 
 SLEEPER = (sys.executable, "-c", "import time; time.sleep(60)")
 STUBBORN = (sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)")
@@ -148,11 +149,11 @@ def test_finished_runs_and_fine_tuning_sources(tmp_path):
     fake_run(tmp_path, "c", "feature_extraction_augmented", "2026-03-01T00:00:00", keras=False)
     fake_run(tmp_path, "d", "scratch", "2026-04-01T00:00:00")
     (tmp_path / "e").mkdir()  # unfinished: no card
-    assert [i.name for i in launcher.finished_runs(root=tmp_path)] == ["d", "c", "b", "a"]
-    assert [i.name for i in launcher.finished_runs("scratch", tmp_path)] == ["d"]
-    sources = launcher.sources_for("fine_tuning", tmp_path)
+    assert [i.name for i in rundir.finished_runs(root=tmp_path)] == ["d", "c", "b", "a"]
+    assert [i.name for i in rundir.finished_runs("scratch", tmp_path)] == ["d"]
+    sources = rundir.sources_for("fine_tuning", tmp_path)
     assert [i.path for i in sources] == [newest, tmp_path / "a"]  # newest first, model.keras kept
-    assert launcher.sources_for("scratch", tmp_path) == []
+    assert rundir.sources_for("scratch", tmp_path) == []
 
 
 def test_the_server_itself_is_never_signalled(runs):

@@ -5,7 +5,7 @@ import keras
 import numpy as np
 import pytest
 
-from core.bases import efficientnet_lite0 as lite0
+from core.training.bases import efficientnet_lite0 as lite0
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lite0_reference.npz"
 

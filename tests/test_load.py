@@ -14,8 +14,9 @@ import pytest
 from _tiny_models import tiny_run
 from PIL import Image
 
-from core import inference
-from core.inference import open_image, predictor
+from core.data.images import open_image
+from core.serving import inference
+from core.serving.inference import predictor
 
 USERS = 20
 

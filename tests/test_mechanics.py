@@ -1,4 +1,4 @@
-"""core.mechanics against TensorFlow itself: same numbers, same shapes, same padding."""
+"""core.explainers.mechanics against TensorFlow itself: same numbers, same shapes, same padding."""
 import os
 import zlib
 
@@ -8,7 +8,7 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402  (TF only here: the module under test is numpy-only)
 
-from core import mechanics as m  # noqa: E402
+from core.explainers import mechanics as m  # noqa: E402
 
 COMBOS = [(p, s, w) for p in m.PADDINGS for s in (1, 2, 3) for w in (2, 3, 5)]
 SHAPES = [(7, 7), (8, 8), (9, 6)]

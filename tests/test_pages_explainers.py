@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from core import augment
+from core.data import augment, folders
 from core.recipes import BOOK_AUGMENTATION
 from pages.strings import CATALOG
 
@@ -211,7 +211,7 @@ def test_augmentation_bad_upload_falls_back_to_the_generated_picture():
 
 
 def test_augmentation_sample_photos_come_from_the_data_folder(shared_data):
-    photos = augment.sample_photos()
+    photos = folders.sample_photos()
     assert photos and all(shared_data in p.parents for p in photos)
     at = ok(run("augmentation"))
     assert at.segmented_control(key="augmentation.source").value == "sample"

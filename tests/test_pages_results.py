@@ -11,7 +11,8 @@ import pytest
 from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
-from core import artifacts, launcher
+from core import paths
+from core.training import launcher
 from pages.strings import CATALOG
 
 REPO = Path(__file__).resolve().parents[1]
@@ -43,7 +44,7 @@ def tiny_data(tmp_path_factory, tiny_mnist, tiny_cats_dogs) -> Path:
 
 @pytest.fixture
 def env(monkeypatch, tiny_trained, tiny_data, tmp_path):
-    monkeypatch.setattr(artifacts, "TRAINED_DIR", tiny_trained)
+    monkeypatch.setattr(paths, "TRAINED_DIR", tiny_trained)
     monkeypatch.setenv("CONVNET_DATA", str(tiny_data))
     monkeypatch.setenv("CONVNET_RUNS", str(tmp_path / "runs"))
     yield tmp_path / "runs"
@@ -120,7 +121,7 @@ def test_an_unavailable_model_says_why_and_the_others_still_work(env, tiny_train
     card = json.loads((tiny_trained / "scratch" / "card.json").read_text())
     card.update(recipe="feature_extraction", sha256=hashlib.sha256(b"not a graph").hexdigest())
     (broken / "card.json").write_text(json.dumps(card))
-    monkeypatch.setattr(artifacts, "TRAINED_DIR", trained)
+    monkeypatch.setattr(paths, "TRAINED_DIR", trained)
     at = page("predict")
     at.file_uploader(key="photo").upload("dog.png", dog_photo(), "image/png")
     at.run()
@@ -231,7 +232,7 @@ def test_every_key_the_results_pages_use_is_in_both_languages():
     used = set()
     for name in ("predict", "compare", "train", "_results"):
         used |= set(re.findall(r'\bt\("([a-z_.]+)"', (REPO / "pages" / f"{name}.py").read_text()))
-    from core.story import STORY
+    from core.explainers.story import STORY
     used |= {f"compare.story.{s.key}.{part}" for s in STORY for part in ("title", "short", "lesson")}
     used |= {f"train.state.{s}" for s in ("starting", "running", "done", "error", "cancelled", "stopped")}
     used |= {f"train.phase.{p}" for p in ("start", "data", "features", "unfreeze", "train", "export", "evaluate")}

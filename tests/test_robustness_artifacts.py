@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from _tiny_models import tiny_run
 
-from core import inference
-from core.artifacts import list_runs, read_run, sha256_file
-from core.inference import ModelUnavailable, Predictor, predictor
-from core.trained import table_markdown
+from core.artifacts.files import sha256_file
+from core.artifacts.rundir import list_runs, read_run
+from core.artifacts.shipped import table_markdown
+from core.serving import inference
+from core.serving.inference import ModelUnavailable, Predictor, predictor
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +99,7 @@ def test_a_repaired_run_is_served_again(run, mnist_run):
 def test_a_replaced_model_gets_a_new_session(run, tmp_path):
     """`promote` replaces a model dir while the app serves it: the shared cache notices and
     loads the new model instead of serving the old session."""
-    from core.trained import promote
+    from core.artifacts.shipped import promote
 
     trained = tmp_path / "trained"
     first = predictor(promote(run, trained))

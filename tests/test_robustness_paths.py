@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from core.split import MAX_FILE_BYTES, MAX_RATIO, unsafe_member
+from core.data.split import MAX_FILE_BYTES, MAX_RATIO, unsafe_member
 
 
 def member(name: str, size: int = 1_000, compressed: int = 1_000) -> zipfile.ZipInfo:

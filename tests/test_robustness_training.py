@@ -19,9 +19,9 @@ import pytest
 from _tiny_models import BROKEN_TRAINING_FILES, tiny_run
 
 from core.__main__ import main
-from core.artifacts import list_runs, read_run
-from core.data import DataFolderError, cats_dogs_root, load_split
-from core.train import read_log
+from core.artifacts.log import read_log
+from core.artifacts.rundir import list_runs, read_run
+from core.data.folders import DataFolderError, cats_dogs_root, load_split
 
 REPO = Path(__file__).resolve().parents[1]
 STEPS = 80  # batches of 64 per epoch: an epoch lasts about a second, time enough to be killed in
@@ -210,7 +210,7 @@ def test_cli_train_with_a_wrong_folder_says_so_without_traceback(tmp_path, capsy
 def test_two_starts_at_once_are_refused(tmp_path, monkeypatch):
     """Two users pressing Train in the same instant: one run starts, the other hears Busy.
     (core/launcher's own tests cover starts one after another.)"""
-    from core import launcher
+    from core.training import launcher
 
     monkeypatch.setattr(launcher, "TRAIN_COMMAND", (sys.executable, "-c", "import time; time.sleep(60)"))
     start = threading.Barrier(8)

@@ -16,7 +16,8 @@ from _tiny_models import tiny_run
 from PIL import Image
 
 from core.__main__ import main
-from core.inference import BadImage, Predictor, open_image, prepare_image
+from core.data.images import BadImage, open_image, prepare_image
+from core.serving.inference import Predictor
 
 REPO = Path(__file__).resolve().parents[1]
 CODES = ("empty", "not_image", "broken", "too_large")  # the pages translate exactly these

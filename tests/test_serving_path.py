@@ -21,7 +21,7 @@ def _heavy_modules_after(code: str) -> list[str]:
 
 
 def test_core_serving_modules_import_no_tensorflow():
-    assert _heavy_modules_after("import core.inference, core.system, core.artifacts, core.mechanics, core.recipes") == []
+    assert _heavy_modules_after("import core.serving.inference, core.serving.system, core.artifacts.rundir, core.explainers.mechanics, core.recipes") == []
 
 
 @pytest.mark.parametrize("page", SERVING_PAGES)

@@ -1,4 +1,4 @@
-"""core.split (Listing 5.4 as `python -m core prepare-data`): generated Kaggle folders and Microsoft
+"""core.data.split (Listing 5.4 as `python -m core prepare-data`): generated Kaggle folders and Microsoft
 zips with the real 2,000-per-class numbering, tiny 8x8 JPEGs tagged with their source name."""
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from core import split
 from core.__main__ import main
-from core.data import DataFolderError, cats_dogs_root
+from core.data import split
+from core.data.folders import DataFolderError, cats_dogs_root
 
 EXPECTED = {"train": range(0, 1000), "validation": range(1000, 1500), "test": range(1500, 2000)}
 

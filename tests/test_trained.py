@@ -7,9 +7,11 @@ import onnxruntime as ort
 import pytest
 
 from core import recipes
-from core.artifacts import TRAINED_DIR, read_run, sha256_file
-from core.inference import predictor
-from core.trained import table_markdown
+from core.artifacts.files import sha256_file
+from core.artifacts.rundir import read_run
+from core.artifacts.shipped import table_markdown
+from core.paths import TRAINED_DIR
+from core.serving.inference import predictor
 
 SIZE_BUDGET = 100 * 2**20
 

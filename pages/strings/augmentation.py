@@ -43,7 +43,7 @@ STRINGS = {
             "a fraction of a full turn in RandomRotation."
         ),
         "augmentation.same_code": (
-            "The pictures above come from the function the training pipeline runs (core.augment), so what you see is "
+            "The pictures above come from the function the training pipeline runs (core.data.augment), so what you see is "
             "what the model sees. It folds the random rotation, shift, shear, zoom and flip of each picture into one "
             "matrix and resamples once; the four Keras layers resample four times, which is slower and blurrier."
         ),
@@ -88,7 +88,7 @@ STRINGS = {
             "旋轉的單位也不同：書中是度，RandomRotation 則是整圈的比例。"
         ),
         "augmentation.same_code": (
-            "上面的影像與訓練流程使用同一個函式（core.augment）產生，你看到的就是模型看到的。它把每張影像的隨機旋轉、"
+            "上面的影像與訓練流程使用同一個函式（core.data.augment）產生，你看到的就是模型看到的。它把每張影像的隨機旋轉、"
             "平移、剪切、縮放與翻轉合成一個矩陣，只重新取樣一次；四個 Keras 層則要重新取樣四次，較慢也較模糊。"
         ),
     },

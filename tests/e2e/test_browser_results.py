@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.artifacts import TRAINED_DIR, list_runs
+from core.artifacts.rundir import list_runs
+from core.paths import TRAINED_DIR
 from core.recipes import CAT_DOG_IDS
 from pages.strings import CATALOG
 

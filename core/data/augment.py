@@ -123,7 +123,7 @@ def book_code(spec: Augmentation) -> str:
 
 
 def keras3_code(spec: Augmentation) -> str:
-    """The same augmentation in Keras 3 preprocessing layers (what core.augment builds)."""
+    """The same augmentation in Keras 3 preprocessing layers (what core.data.augment builds)."""
     f = factors(spec)
     lines = ["augmentation = keras.Sequential(["]
     if f["rotation"]:
@@ -155,19 +155,3 @@ def demo_picture(size: int):
     picture[(y > 0.25) & (y <= 0.45) & (abs(x - 0.325) < (y - 0.25) * 0.95)] = (0.45, 0.2, 0.15)  # roof
     picture[(x > 0.28) & (x < 0.37) & (y > 0.58) & (y < 0.75)] = (0.35, 0.2, 0.1)  # door
     return np.round(picture * 255).astype(np.uint8)
-
-
-def sample_photos(per_class: int = 4) -> list:
-    """A few training photos of each class from the local data folder (none in the repo:
-    the book's data is never committed); [] when the folder is absent."""
-    from core.data import CLASSES, DataFolderError, cats_dogs_root
-
-    try:
-        root = cats_dogs_root()
-    except DataFolderError:
-        return []
-    photos = []
-    for cls in CLASSES:
-        folder = root / "train" / cls
-        photos += sorted(folder.iterdir())[:per_class]
-    return photos

@@ -3,14 +3,14 @@
 MNIST digits are white on black, scaled so the longest side is 20 px (aspect kept) and
 placed in a 28x28 frame with their centre of mass at the centre. A digit drawn on a
 300 px canvas looks nothing like that until it gets the same treatment; the model itself
-then applies the shared preprocessing (`core.inference.prepare_image`).
+then applies the shared preprocessing (`core.data.images.prepare_image`).
 """
 from __future__ import annotations
 
 import numpy as np
 from PIL import Image
 
-from core.inference import to_mode
+from core.data.images import to_mode
 
 SIZE = 28
 BOX = 20  # MNIST's digits fit a 20x20 box inside the 28x28 frame

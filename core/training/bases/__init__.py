@@ -1,4 +1,4 @@
-"""Pretrained convolutional bases, by name: one registry the models and the CLI read.
+"""Pretrained convolutional bases, by name (core.recipes.BASES lists them): the Keras code.
 
 A base is a headless Keras model taking *preprocessed* pixels; `preprocessing(name)` returns
 the layer that turns raw 0-255 RGB into what the base expects, so the exported ONNX graph
@@ -7,32 +7,15 @@ takes raw pixels (the ONNX contract).
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class BaseInfo:
-    name: str
-    head_pooling: str  # "flatten" (the book's head) or "avg" (keeps the head small)
-
-
-BASES: dict[str, BaseInfo] = {
-    "vgg16": BaseInfo("vgg16", head_pooling="flatten"),  # the book's base; weights download once
-    "efficientnet_lite0": BaseInfo("efficientnet_lite0", head_pooling="avg"),  # ImageNet weights ship here
-}
-
-
-def info(name: str) -> BaseInfo:
-    try:
-        return BASES[name]
-    except KeyError:
-        raise KeyError(f"unknown base {name!r}; choose one of: {', '.join(BASES)}") from None
+from core.recipes import BASES
 
 
 def _module(name: str):
     """The module that implements a base (imported lazily: it imports Keras)."""
-    info(name)
-    return importlib.import_module(f"core.bases.{name}")
+    if name not in BASES:
+        raise KeyError(f"unknown base {name!r}; choose one of: {', '.join(BASES)}")
+    return importlib.import_module(f"core.training.bases.{name}")
 
 
 def load(name: str, input_shape=(150, 150, 3), weights: bool = True):

@@ -5,12 +5,12 @@ copied atomically with the card last, so trained/<recipe>/ is never seen half-re
 """
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 from core import recipes
-from core.artifacts import TRAINED_DIR, atomic_copy, atomic_write_bytes, list_runs, read_run
+from core.artifacts.files import atomic_copy, atomic_write_bytes
+from core.artifacts.rundir import list_runs, read_run
+from core.paths import TRAINED_DIR
 
 SHIPPED_FILES = ("model.onnx", "history.json", "card.json")  # card last: it marks completeness
 
@@ -68,20 +68,3 @@ def write_table(trained_dir: Path = TRAINED_DIR) -> Path:
     )
     atomic_write_bytes(path, text.encode())
     return path
-
-
-def train_all(epochs: dict[str, int], base: str | None = None, data_dir=None, seed: int = 0) -> None:
-    """Retrain every recipe in dependency order and promote each (fine_tuning continues the
-    feature_extraction_augmented run)."""
-    from core.train import new_run_dir, train
-
-    done: dict[str, Path] = {}
-    for recipe_id in recipes.RECIPE_IDS:
-        recipe = recipes.get(recipe_id)
-        started = time.time()
-        run = train(recipe_id, base=base, epochs=epochs.get(recipe_id), data_dir=data_dir, seed=seed,
-                    out=new_run_dir(recipe_id), start_from=done.get(recipe.starts_from), verbose=2)
-        done[recipe_id] = run
-        promote(run)
-        card = json.loads((run / "card.json").read_text())
-        print(f"{recipe_id}: test accuracy {card['test_accuracy']:.4f} in {time.time() - started:.0f} s")

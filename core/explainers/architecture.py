@@ -2,13 +2,13 @@
 size shrinks, and why the book's `model_no_max_pool` would be a bad idea (section 5.1.2).
 
 The formulas are plain functions of layer configs; `summary()` reads them off the real Keras
-models of core.models (Keras is imported lazily, only there and in `no_max_pool_model`).
+models of core.training.models (Keras is imported lazily, only there and in `no_max_pool_model`).
 """
 from __future__ import annotations
 
 import math
 
-from core import mechanics
+from core.explainers import mechanics
 
 BOOK_DENSE_ON_TOP = 512  # 5.1.2: "a Dense layer of size 512 on top" of model_no_max_pool
 
@@ -72,7 +72,7 @@ def flatten_formula(shape) -> str:
 
 def describe(model) -> list[dict]:
     """core.models.summary_rows plus a 'formula' per layer, computed from the layer's config."""
-    from core.models import summary_rows
+    from core.training.models import summary_rows
 
     rows = summary_rows(model)
     for row in rows:
@@ -106,13 +106,13 @@ def summary(recipe_id: str, base: str | None = None) -> dict:
     classifier head); trainable: parameters training updates (fine-tuning: with the top of the
     base unfrozen); receptive_field: the input square one cell of the last feature map sees.
     """
-    from core.models import build, unfreeze_top
-    from core.recipes import DEFAULT_BASE, get
+    from core.recipes import get
+    from core.training.models import build, unfreeze_top
 
     recipe = get(recipe_id)
-    base = base or DEFAULT_BASE
+    base = recipe.base_for(base)
     model = build(recipe, base, base_weights=False)
-    if recipe.unfreeze_from:  # fine-tuning: count what the second phase trains
+    if recipe.unfreeze_top:  # fine-tuning: count what the second phase trains
         unfreeze_top(model, base)
     rows = describe(model)
     nested = {row["layer"]: describe(model.get_layer(row["layer"])) for row in rows if row["nested"]}
@@ -184,8 +184,8 @@ def pooling_comparison(recipe_id: str = "mnist", units: int = BOOK_DENSE_ON_TOP)
     """dense_on_top for the recipe's convolution base with pooling and without (plain data)."""
     import keras
 
-    from core.models import build
     from core.recipes import get
+    from core.training.models import build
 
     model = build(get(recipe_id), base_weights=False)
     last_conv = [layer for layer in model.layers if layer.__class__.__name__ == "Conv2D"][-1]

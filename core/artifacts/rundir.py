@@ -1,4 +1,4 @@
-"""Run directories: where they live, how they are written (atomically) and checked on read.
+"""Run directories: how they are checked on read, listed and named.
 
 A run dir holds `model.onnx`, `history.json` and `card.json` (and, for runs, `model.keras`
 and `log.jsonl`). `card.json` is written last, so a dir without a valid card is incomplete:
@@ -6,70 +6,18 @@ the app never shows it. Reading never raises for a bad artifact; it reports why.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-TRAINED_DIR = REPO / "trained"
-REFERENCE_DIR = TRAINED_DIR / "reference"
+from core import recipes
+from core.artifacts.files import sha256_file
+from core.paths import REFERENCE_DIR, runs_dir
+
 HISTORY_KEYS = ("accuracy", "val_accuracy", "loss", "val_loss")
 CARD_KEYS = ("recipe", "sha256", "test_accuracy", "epochs", "epochs_planned", "seconds", "hardware", "listings")
-
-
-def runs_dir() -> Path:
-    """Where new runs land (never over `trained/`): $CONVNET_RUNS or ./runs."""
-    return Path(os.environ.get("CONVNET_RUNS", REPO / "runs")).resolve()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same folder + rename: readers see old or new, never half."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_json(path: Path, obj) -> None:
-    atomic_write_bytes(path, (json.dumps(obj, indent=1, allow_nan=False) + "\n").encode())
-
-
-def atomic_copy(src: Path, dst: Path) -> None:
-    atomic_write_bytes(dst, Path(src).read_bytes())
-
-
-_sha_cache: dict[tuple, str] = {}
-
-
-def sha256_file(path: Path) -> str:
-    """The file's sha256, remembered per (path, size, mtime): pages re-verify models on every
-    visit, and hashing 70 MB of models each time would slow every page."""
-    stat = os.stat(path)
-    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
-    if key not in _sha_cache:
-        _sha_cache[key] = _sha256(path)
-    return _sha_cache[key]
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @dataclass
@@ -157,3 +105,29 @@ def load_reference(recipe_id: str) -> dict | None:
         return json.loads(path.read_text())
     except (OSError, ValueError):
         return None
+
+
+def new_run_dir(recipe_id: str, root: Path | None = None) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = Path(root or runs_dir()) / f"{recipe_id}-{stamp}"
+    suffix = 1
+    while path.exists():
+        suffix += 1
+        path = path.with_name(f"{recipe_id}-{stamp}-{suffix}")
+    return path
+
+
+def finished_runs(recipe_id: str | None = None, root: Path | None = None) -> list[RunInfo]:
+    """The usable runs under runs_dir() (card written, model verified), newest first."""
+    runs = [info for info in list_runs(root or runs_dir()) if info.ok
+            and (recipe_id is None or info.recipe == recipe_id)]
+    return sorted(runs, key=lambda info: info.card.get("finished", ""), reverse=True)
+
+
+def sources_for(recipe_id: str, root: Path | None = None) -> list[RunInfo]:
+    """Runs a recipe can continue (`--from`): finished runs of its `starts_from` recipe that
+    kept their Keras model, newest first; [] for recipes that start fresh."""
+    parent = recipes.get(recipe_id).starts_from
+    if not parent:
+        return []
+    return [info for info in finished_runs(parent, root) if (info.path / "model.keras").is_file()]

@@ -16,56 +16,21 @@ from pathlib import Path
 
 import numpy as np
 
-from core import __version__, data, recipes
-from core.artifacts import HISTORY_KEYS, atomic_write_json, runs_dir, sha256_file
+from core import __version__, recipes
+from core.artifacts.files import atomic_write_json, sha256_file
+from core.artifacts.log import RunLog
+from core.artifacts.rundir import HISTORY_KEYS, new_run_dir
+from core.data import folders, pipeline
 from core.recipes import Recipe
 
 MNIST_VALIDATION = 5_000  # the last training digits validate; the book's L5.3 had none
 TEMP_PATTERNS = (".model.*.keras", ".model.*.onnx", ".*.json.*.tmp")  # what a killed run leaves half-written
 
 
-class RunLog:
-    """Appends one JSON object per line to log.jsonl (the live-training contract)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __call__(self, event: str, **fields) -> None:
-        fields = {"event": event, "time": round(time.time(), 3), **fields}
-        with open(self.path, "a") as f:
-            f.write(json.dumps(fields) + "\n")
-            f.flush()
-
-
-def read_log(path: Path) -> list[dict]:
-    """Every complete line of a run's log (a line being written is ignored)."""
-    events = []
-    try:
-        lines = Path(path).read_text().splitlines()
-    except OSError:
-        return events
-    for line in lines:
-        try:
-            events.append(json.loads(line))
-        except ValueError:
-            continue
-    return events
-
-
-def new_run_dir(recipe_id: str, root: Path | None = None) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = Path(root or runs_dir()) / f"{recipe_id}-{stamp}"
-    suffix = 1
-    while path.exists():
-        suffix += 1
-        path = path.with_name(f"{recipe_id}-{stamp}-{suffix}")
-    return path
-
-
 def hardware() -> dict:
     import tensorflow as tf
 
-    from core.system import cpu_name
+    from core.serving.system import cpu_name
 
     gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
     return {"device": "GPU" if gpus else "CPU", "gpus": gpus, "cpu": cpu_name(), "cpu_count": os.cpu_count()}
@@ -114,19 +79,19 @@ def _progress_callback(log: RunLog, epochs: int, steps: int, history: dict, on_e
 def _load_data(recipe: Recipe, data_dir, log: RunLog):
     """Train/validation/test arrays (uint8 pixels, NHWC) and the data's fingerprint."""
     if recipe.dataset == "mnist":
-        path = data.mnist_path(data_dir)
-        (x, y), (x_test, y_test) = data.load_mnist(data_dir)
+        path = folders.mnist_path(data_dir)
+        (x, y), (x_test, y_test) = folders.load_mnist(data_dir)
         x, x_test = x[..., None], x_test[..., None]
         split = len(x) - MNIST_VALIDATION
-        fp = data.file_fingerprint(path) if path else "keras-download"
+        fp = folders.file_fingerprint(path) if path else "keras-download"
         return (x[:split], y[:split]), (x[split:], y[split:]), (x_test, y_test), fp, []
-    root = data.cats_dogs_root(data_dir)
+    root = folders.cats_dogs_root(data_dir)
     size = recipe.input_shape[:2]
-    splits = [data.load_split(root, s, size) for s in data.SPLITS]
+    splits = [folders.load_split(root, s, size) for s in folders.SPLITS]
     skipped = [f"{p}: {why}" for s in splits for p, why in s.skipped]
     if skipped:
         log("warning", message=f"skipped {len(skipped)} unreadable images", files=skipped[:20])
-    fp = data.fingerprint([p for s in splits for p in s.paths])
+    fp = folders.fingerprint([p for s in splits for p in s.paths])
     return *((s.x, s.y) for s in splits), fp, skipped
 
 
@@ -159,14 +124,14 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
     """Train, evaluate, export; return the run dir. `resume` continues a killed run in `out`."""
     import keras
 
-    from core import models
-    from core.export import export_onnx, onnx_outputs
+    from core.training import models
+    from core.training.export import export_onnx, onnx_outputs
 
     recipe = recipes.get(recipe_id)
     planned = recipe.epochs
     if epochs:
         recipe = recipes.with_epochs(recipe, epochs)
-    base = (base or recipes.DEFAULT_BASE) if recipe.pretrained else None
+    base = recipe.base_for(base)
     run = Path(out) if out else new_run_dir(recipe.id)
     state_path = run / "state.json"
     state = json.loads(state_path.read_text()) if resume and state_path.is_file() else None
@@ -206,7 +171,7 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
                 raise ValueError(f"{source} was trained with base {source_card.get('base')}, not {base}")
         else:
             model = models.build(recipe, base, base_weights=base_weights)
-        if recipe.unfreeze_from:
+        if recipe.unfreeze_top:
             unfrozen = models.unfreeze_top(model, base)
             log("phase", name="unfreeze", layers=unfrozen)
         compile_model(model, recipe)
@@ -220,9 +185,9 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
             fit_val = (extract.predict(val_xy[0].astype("float32"), batch_size=32, verbose=verbose), val_xy[1])
             fit_model = model.get_layer("classifier")
             compile_model(fit_model, recipe)
-        train_ds = data.dataset(*fit_train, recipe.batch_size, shuffle=True, augmentation=recipe.augmentation,
+        train_ds = pipeline.dataset(*fit_train, recipe.batch_size, shuffle=True, augmentation=recipe.augmentation,
                                 seed=seed, repeat=True)
-        val_ds = data.dataset(*fit_val, recipe.batch_size, shuffle=False)
+        val_ds = pipeline.dataset(*fit_val, recipe.batch_size, shuffle=False)
         steps = recipe.steps_per_epoch(len(fit_train[0]))
         log("phase", name="train", steps=steps)
 

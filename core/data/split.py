@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from core.data import CLASSES, SPLITS, DataFolderError
-from core.inference import BadImage, open_image
+from core.data.folders import CLASSES, SPLITS, DataFolderError
+from core.data.images import BadImage, open_image
 from core.progress import progress
 
 SPLIT_RANGES = {"train": range(0, 1000), "validation": range(1000, 1500), "test": range(1500, 2000)}

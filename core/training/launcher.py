@@ -3,7 +3,7 @@
 Training never runs inside a Streamlit script run (a rerun would kill or duplicate it).
 One run at a time per server: an exclusive lock file under runs_dir() holds the trainer's
 pid; a lock whose pid is gone (the run ended, the server died) is stale and is replaced.
-The page learns everything else from the run's own log.jsonl (`core.train.read_log`).
+The page learns everything else from the run's own log.jsonl (`core.artifacts.log.read_log`).
 """
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core import recipes
-from core.artifacts import HISTORY_KEYS, REPO, RunInfo, atomic_write_json, list_runs, runs_dir
-from core.train import RunLog, new_run_dir, read_log
+from core.artifacts.files import atomic_write_json
+from core.artifacts.log import RunLog, read_log
+from core.artifacts.rundir import HISTORY_KEYS, new_run_dir
+from core.paths import REPO, runs_dir
 
 LOCK_NAME = ".training.lock"
 OUTPUT_NAME = "output.log"  # the trainer's stdout and stderr
@@ -205,22 +207,6 @@ def output_tail(run: Path, chars: int = 3000) -> str:
         return (Path(run) / OUTPUT_NAME).read_text(errors="replace")[-chars:]
     except OSError:
         return ""
-
-
-def finished_runs(recipe_id: str | None = None, root: Path | None = None) -> list[RunInfo]:
-    """The usable runs under runs_dir() (card written, model verified), newest first."""
-    runs = [info for info in list_runs(root or runs_dir()) if info.ok
-            and (recipe_id is None or info.recipe == recipe_id)]
-    return sorted(runs, key=lambda info: info.card.get("finished", ""), reverse=True)
-
-
-def sources_for(recipe_id: str, root: Path | None = None) -> list[RunInfo]:
-    """Runs a recipe can continue (`--from`): finished runs of its `starts_from` recipe that
-    kept their Keras model, newest first; [] for recipes that start fresh."""
-    parent = recipes.get(recipe_id).starts_from
-    if not parent:
-        return []
-    return [info for info in finished_runs(parent, root) if (info.path / "model.keras").is_file()]
 
 
 def shown_path(run: Path) -> str:

@@ -2,7 +2,7 @@
 
 The confusion matrix and the misclassified images (with the probabilities the model gave
 them) show *how* a model fails, which one test-accuracy number hides. Serving path only:
-numpy, Pillow and onnxruntime through `core.inference`, the same preprocessing as a single
+numpy, Pillow and onnxruntime through `core.serving.inference`, the same preprocessing as a single
 prediction.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core.data import CLASSES, split_files
-from core.inference import BadImage, open_image, prepare_image
+from core.data.folders import CLASSES, split_files
+from core.data.images import BadImage, open_image, prepare_image
 
 BATCH = 32
 

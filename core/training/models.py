@@ -2,8 +2,8 @@
 preprocessing are layers inside the model, so the exported ONNX graph needs nothing else."""
 from __future__ import annotations
 
-from core import bases
-from core.recipes import DEFAULT_BASE, Recipe
+from core.recipes import BASES, Recipe
+from core.training import bases
 
 INPUT_NAME = "pixels"  # the ONNX input name (contract)
 
@@ -11,7 +11,7 @@ INPUT_NAME = "pixels"  # the ONNX input name (contract)
 def build(recipe: Recipe, base: str | None = None, base_weights: bool = True):
     """The recipe's model, ready to compile. `base` only matters for pretrained recipes."""
     if recipe.pretrained:
-        return _pretrained(recipe, base or DEFAULT_BASE, base_weights)
+        return _pretrained(recipe, recipe.base_for(base), base_weights)
     return _scratch(recipe)
 
 
@@ -45,7 +45,7 @@ def head(recipe: Recipe, base: str, feature_shape, pooling: str | None = None):
     from keras import layers
 
     features = keras.Input(feature_shape, name="features")
-    pooling = pooling or bases.info(base).head_pooling
+    pooling = pooling or BASES[base].head_pooling
     x = layers.Flatten(name="flatten")(features) if pooling == "flatten" else \
         layers.GlobalAveragePooling2D(name="avg_pool")(features)
     x = layers.Dense(recipe.dense_units, activation="relu", name="dense")(x)

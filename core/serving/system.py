@@ -7,7 +7,7 @@ import platform
 import onnxruntime as ort
 
 from core import __version__
-from core.inference import providers
+from core.serving.inference import providers
 
 
 def cpu_name() -> str:

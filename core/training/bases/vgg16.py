@@ -31,7 +31,7 @@ def build(input_shape=(150, 150, 3), weights: bool = True):
 
 def preprocessing():
     """keras.applications.vgg16.preprocess_input as a layer: RGB->BGR, ImageNet means off."""
-    from core.layers import CaffePreprocess
+    from core.training.layers import CaffePreprocess
 
     return CaffePreprocess(name="vgg16_preprocess")
 

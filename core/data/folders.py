@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core.artifacts import REPO
-from core.inference import BadImage, open_image, prepare_image
+from core.data.images import BadImage, open_image, prepare_image
+from core.paths import SHARED_DATA
 from core.progress import progress
 
 SPLITS = ("train", "validation", "test")
@@ -29,7 +29,7 @@ class DataFolderError(ValueError):
 
 def data_root(explicit: str | Path | None = None) -> Path | None:
     """The first data root that exists: argument, $CONVNET_DATA, ../shared/data."""
-    for candidate in (explicit, os.environ.get("CONVNET_DATA"), REPO.parent / "shared" / "data"):
+    for candidate in (explicit, os.environ.get("CONVNET_DATA"), SHARED_DATA):
         if candidate and Path(candidate).is_dir():
             return Path(candidate)
     return None
@@ -157,24 +157,15 @@ def file_fingerprint(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def dataset(x, y, batch_size: int, shuffle: bool, augmentation=None, seed: int = 0, repeat: bool = False):
-    """A tf.data pipeline over in-memory arrays: shuffle, batch, augment (training only),
-    prefetch. Augmentation runs here, not in the model, so it never reaches the ONNX graph; each
-    batch gets its own seed pair from a stream drawn anew every pass. `repeat` streams passes
-    end to end, as the book's generators do (fit's steps_per_epoch then says what an epoch is)."""
-    import tensorflow as tf
-
-    from core.augment import augment
-
-    ds = tf.data.Dataset.from_tensor_slices((x, y))
-    if shuffle:
-        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(batch_size)
-    if repeat:
-        ds = ds.repeat()
-    ds = ds.map(lambda images, labels: (tf.cast(images, tf.float32), labels), num_parallel_calls=tf.data.AUTOTUNE)
-    if augmentation is not None:
-        seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
-        ds = tf.data.Dataset.zip(ds, seeds).map(
-            lambda batch, pair: (augment(batch[0], augmentation, pair), batch[1]), num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.prefetch(tf.data.AUTOTUNE)
+def sample_photos(per_class: int = 4) -> list:
+    """A few training photos of each class from the local data folder (none in the repo:
+    the book's data is never committed); [] when the folder is absent."""
+    try:
+        root = cats_dogs_root()
+    except DataFolderError:
+        return []
+    photos = []
+    for cls in CLASSES:
+        folder = root / "train" / cls
+        photos += sorted(folder.iterdir())[:per_class]
+    return photos

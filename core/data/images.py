@@ -1,0 +1,85 @@
+"""Decoding any image a user or a data folder gives us, and the one preprocessing function.
+
+`prepare_image` is shared by training (core.data.folders) and serving (core.serving), so the
+resize a model saw while learning is the resize it gets at prediction time. Scaling and
+normalisation live inside the ONNX graph, which takes raw 0-255 pixels (the ONNX contract).
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+class BadImage(ValueError):
+    """An upload we cannot use; `code` keys a translated message in the pages."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+def open_image(source) -> Image.Image:
+    """Decode bytes, a path or a file object; honour EXIF orientation; first frame only."""
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+    elif isinstance(source, (str, Path)):
+        data = Path(source).read_bytes()
+    else:
+        data = source.read()
+    if not data:
+        raise BadImage("empty", "the file is empty")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > MAX_PIXELS:
+                raise BadImage("too_large", f"{image.width}x{image.height} pixels")
+            image.seek(0)
+            image.load()
+            image = ImageOps.exif_transpose(image)
+    except BadImage:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise BadImage("too_large", str(error)) from error
+    except UnidentifiedImageError as error:
+        raise BadImage("not_image", "not an image format Pillow can read") from error
+    except (OSError, SyntaxError, ValueError, EOFError) as error:  # truncated or broken data
+        raise BadImage("broken", str(error)) from error
+    return image
+
+
+def to_mode(image: Image.Image, grey: bool) -> Image.Image:
+    """Any Pillow mode -> RGB (or L): transparency on white, 16-bit scaled to 8-bit."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        array = np.asarray(image, dtype=np.float64)
+        peak = 65535.0 if image.mode.startswith("I;16") or array.max() > 255 else 255.0
+        image = Image.fromarray(np.clip(array * 255.0 / peak, 0, 255).astype(np.uint8), "L")
+    elif image.mode == "F":  # float TIFFs may hold NaN or infinities
+        array = np.nan_to_num(np.asarray(image, dtype=np.float64), nan=0.0, posinf=255.0, neginf=0.0)
+        image = Image.fromarray(np.clip(array, 0, 255).astype(np.uint8), "L")
+    elif image.mode in ("LAB", "HSV"):  # Pillow has no direct route from these to L
+        image = image.convert("RGB")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, rgba)
+    return image.convert("L" if grey else "RGB")
+
+
+def prepare_image(image: Image.Image, size: tuple[int, int], grey: bool = False) -> np.ndarray:
+    """The shared preprocessing: mode, then a bilinear resize to (height, width), aspect not
+    kept (as the book's flow_from_directory does). Returns float32 HxWxC raw 0-255 pixels."""
+    height, width = size
+    image = to_mode(image, grey)
+    if image.size != (width, height):
+        image = image.resize((width, height), Image.Resampling.BILINEAR)
+    array = np.asarray(image, dtype=np.float32)
+    return array[..., None] if grey else array

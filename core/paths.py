@@ -1,0 +1,18 @@
+"""Where things live on disk: the repository, the shipped models, new runs, the shared data.
+
+One place, so that data loading, run dirs and the CLI agree on every path.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TRAINED_DIR = REPO / "trained"
+REFERENCE_DIR = TRAINED_DIR / "reference"
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def runs_dir() -> Path:
+    """Where new runs land (never over `trained/`): $CONVNET_RUNS or ./runs."""
+    return Path(os.environ.get("CONVNET_RUNS", REPO / "runs")).resolve()
