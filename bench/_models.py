@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from core import recipes
+from core.artifacts.card import Card, untrained
 from core.artifacts.files import atomic_write_json, sha256_file
-from core.artifacts.rundir import CARD_KEYS, HISTORY_KEYS, list_runs
+from core.artifacts.rundir import HISTORY_KEYS, list_runs
 from core.paths import TRAINED_DIR, runs_dir
 
 
@@ -22,11 +23,11 @@ class Model:
     recipe: str
     path: Path  # a run dir that core.inference.predictor accepts
     source: str  # "trained", "runs/<name>" or "stand-in (random weights)"
-    card: dict
+    card: Card
 
     @property
     def base(self) -> str | None:
-        return self.card.get("base")
+        return self.card.base
 
     @property
     def shipped(self) -> bool:
@@ -67,11 +68,8 @@ def stand_in(recipe_id: str = "scratch") -> Model:
         sample = np.random.default_rng(0).uniform(0, 255, (4, *recipe.input_shape)).astype(np.float32)
         export_onnx(model, run / "model.onnx", sample)
         atomic_write_json(run / "history.json", {k: [0.5] for k in HISTORY_KEYS})
-        atomic_write_json(run / "card.json", {
-            **dict.fromkeys(CARD_KEYS), "recipe": recipe_id, "listings": recipe.listings, "base": base,
-            "epochs": 0, "epochs_planned": recipe.epochs, "seconds": 0.0, "hardware": {"device": "CPU"},
-            "sha256": sha256_file(run / "model.onnx")})
-    return Model(recipe_id, run, "stand-in (random weights)", json.loads((run / "card.json").read_text()))
+        untrained(recipe, sha256_file(run / "model.onnx")).write(run)
+    return Model(recipe_id, run, "stand-in (random weights)", Card.read(run))
 
 
 def session(onnx_path: Path, spinning: bool = True):

@@ -37,12 +37,16 @@ def _train_size(recipe) -> int:
         return BOOK_TRAIN_IMAGES
 
 
-def _step_seconds(fit_model, recipe, x, warm: int) -> list[float]:
-    """Seconds per training step through `core.data.dataset` (augmentation included), the first
-    `warm` steps (tracing) dropped."""
+def _no_log(event, **fields) -> None:
+    """The trainer's phases log; a benchmark has no run dir to log into."""
+
+
+def _step_seconds(fit_model, recipe, train_xy, warm: int) -> list[float]:
+    """Seconds per training step through the trainer's own stream (core.training.train.fit_data:
+    shuffling, the book's batches, augmentation on images), the first `warm` steps (tracing) dropped."""
     import keras
 
-    from core.data import pipeline
+    from core.training.train import fit_data
 
     ends: list[float] = []
 
@@ -54,50 +58,38 @@ def _step_seconds(fit_model, recipe, x, warm: int) -> list[float]:
         def on_train_batch_end(self, batch, logs=None):
             ends.append(time.perf_counter())
 
-    y = np.random.default_rng(0).integers(0, recipe.classes, len(x))
-    augmentation = recipe.augmentation if x.dtype == np.uint8 else None  # not on precomputed features
-    fit_model.fit(pipeline.dataset(x, y, recipe.batch_size, shuffle=True, augmentation=augmentation), epochs=1, verbose=0,
+    train_ds, _, _ = fit_data(recipe, train_xy, train_xy, seed=0)
+    fit_model.fit(train_ds, epochs=1, steps_per_epoch=len(train_xy[0]) // recipe.batch_size, verbose=0,
                   callbacks=[Clock()])
     return list(np.diff(ends)[warm:])
 
 
 def measure(recipe_id: str, steps: int, warm: int) -> dict:
-    """Median seconds per training step of one recipe, and its epoch and schedule extrapolated."""
-
+    """Median seconds per training step of one recipe, and its epoch and schedule extrapolated:
+    the model, the features phase and the input stream are the trainer's own functions."""
     from core import recipes
-    from core.training import models
-    from core.training.train import compile_model
+    from core.training.train import Splits, model_to_fit, start_model
 
     recipe = recipes.get(recipe_id)
-    base = recipe.base_for()
-    model = models.build(recipe, base, base_weights=False)  # timing needs the shapes, not the weights
-    if recipe.unfreeze_top:
-        models.unfreeze_top(model, base)
+    model = start_model(recipe, recipe.base_for(), _no_log, base_weights=False)  # timing needs shapes, not weights
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (recipe.batch_size * (steps + warm), *recipe.input_shape), dtype=np.uint8)
+    labels = rng.integers(0, recipe.classes, len(images))
+    splits = Splits((images, labels), (images[:recipe.batch_size], labels[:recipe.batch_size]),
+                    (images[:1], labels[:1]), "random")
     train_size = _train_size(recipe)
     once = 0.0
-    fit_model, x = model, images
+    model_to_fit(model, recipe, splits, _no_log)  # traced once, so the timed call below is steady
+    started = time.perf_counter()
+    fit_model, train_xy, _ = model_to_fit(model, recipe, splits, _no_log)
     if recipe.precompute_features:  # L5.17: the base runs once over train + validation, then the head trains
-        extract = models.feature_extractor(model)
-        batch = images[:32].astype(np.float32)
-        extract.predict(batch, verbose=0)
-        per_image = median([_timed(lambda: extract.predict(batch, verbose=0)) for _ in range(3)]) / len(batch)
+        per_image = (time.perf_counter() - started) / (len(images) + recipe.batch_size)
         once = per_image * (train_size + train_size // 2)  # validation is half the training split (L5.4)
-        fit_model = model.get_layer("classifier")
-        x = rng.standard_normal((len(images), *extract.output_shape[1:])).astype(np.float32)
-    compile_model(fit_model, recipe)
-    step = median(_step_seconds(fit_model, recipe, x, warm))
+    step = median(_step_seconds(fit_model, recipe, train_xy, warm))
     steps_per_epoch = recipe.steps_per_epoch(train_size)
     return {"recipe": recipe_id, "batch": recipe.batch_size, "steps_per_epoch": steps_per_epoch, "step_s": step,
             "epoch_s": step * steps_per_epoch, "once_s": once, "epochs": recipe.epochs,
             "schedule_min": (step * steps_per_epoch * recipe.epochs + once) / 60, "measured_steps": steps}
-
-
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def logged(recipe_id: str) -> dict | None:
@@ -191,10 +183,10 @@ def collect(runs: Path, results: Path, setup_s: float, train_s: float | None) ->
         if not info.ok:
             continue
         log = [e["seconds"] for e in read_log(info.path / "log.jsonl") if e.get("event") == "epoch"]
-        per_recipe[info.recipe] = {"seconds": info.card["seconds"], "epochs": info.card["epochs"],
-                                   "book_epochs": info.card["epochs_planned"],
-                                   "epoch_s": median(log) if log else None, "test_accuracy": info.card["test_accuracy"],
-                                   "device": info.card["hardware"]["device"], "gpus": info.card["hardware"].get("gpus")}
+        card = info.card
+        per_recipe[info.recipe] = {"seconds": card.seconds, "epochs": card.epochs, "book_epochs": card.epochs_planned,
+                                   "epoch_s": median(log) if log else None, "test_accuracy": card.test_accuracy,
+                                   "device": card.device, "gpus": card.hardware.get("gpus")}
     training = train_s if train_s is not None else sum(r["seconds"] for r in per_recipe.values())
     total = setup_s + training
     device = next((", ".join(r["gpus"]) for r in per_recipe.values() if r.get("gpus")), "no GPU in the cards")

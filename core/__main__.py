@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from core import recipes
+from core.artifacts.card import CARD_NAME, Card
 
 
 def cmd_recipes(args) -> int:
@@ -46,9 +47,9 @@ def cmd_train(args) -> int:
     run = train(args.recipe, base=args.base, epochs=args.epochs, data_dir=args.data, out=args.out,
                 seed=args.seed, start_from=args.start_from, resume=args.resume,
                 verbose=1 if sys.stdout.isatty() else 2)
-    card = json.loads((run / "card.json").read_text())
-    print(f"{run}: test accuracy {card['test_accuracy']:.4f} after {card['epochs']} epochs "
-          f"({card['seconds']:.0f} s on {card['hardware']['device']})")
+    card = Card.read(run)
+    print(f"{run}: test accuracy {card.test_accuracy:.4f} after {card.epochs} epochs "
+          f"({card.seconds:.0f} s on {card.device})")
     return 0
 
 
@@ -56,7 +57,7 @@ def cmd_export(args) -> int:
     import keras
     import numpy as np
 
-    from core.artifacts.files import atomic_write_json, sha256_file
+    from core.artifacts.files import sha256_file
     from core.training.export import export_onnx
 
     run = Path(args.run_dir)
@@ -64,11 +65,8 @@ def cmd_export(args) -> int:
     rng = np.random.default_rng(0)
     sample = rng.uniform(0, 255, (8, *model.input_shape[1:])).astype("float32")
     diff = export_onnx(model, run / "model.onnx", sample)
-    card_path = run / "card.json"
-    if card_path.is_file():
-        card = json.loads(card_path.read_text())
-        card.update(sha256=sha256_file(run / "model.onnx"), parity_max_abs_diff=diff)
-        atomic_write_json(card_path, card)
+    if (run / CARD_NAME).is_file():
+        Card.read(run).replace(sha256=sha256_file(run / "model.onnx"), parity_max_abs_diff=diff).write(run)
     print(f"{run / 'model.onnx'}: parity max abs diff {diff:.2e}")
     return 0
 

@@ -3,12 +3,13 @@ can show, one cached onnxruntime session per model, and the plotly charts."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from core import paths, recipes
+from core import paths
 from core.artifacts import rundir
 from core.explainers import curves
 from core.serving import evaluate, inference
@@ -19,21 +20,18 @@ FONT = {"size": 18}  # readable from the back of a classroom
 
 
 @st.cache_data(ttl=10, show_spinner=False)
-def _runs(trained: str, own: str) -> tuple[list[rundir.RunInfo], list[rundir.RunInfo]]:
-    return rundir.list_runs(trained), rundir.finished_runs(root=own)
+def _models(dataset: str | None, trained: str, own: str) -> tuple[list[rundir.RunInfo], list[rundir.RunInfo]]:
+    return rundir.models(dataset, Path(trained), Path(own))
 
 
 def models(dataset: str | None = None) -> tuple[list[rundir.RunInfo], list[rundir.RunInfo]]:
-    """(shipped models in trained/, usable or not; the user's finished runs, newest first),
-    of one dataset ("mnist" or "cats_and_dogs") or of all."""
-    shipped, own = _runs(str(paths.TRAINED_DIR), str(paths.runs_dir()))
-    ours = {r for r in recipes.RECIPE_IDS if dataset in (None, recipes.RECIPES[r].dataset)}
-    return [i for i in shipped if i.recipe in ours], [i for i in own if i.recipe in ours]
+    """core.artifacts.rundir.models, re-read at most every 10 s (pages rerun on every click)."""
+    return _models(dataset, str(paths.TRAINED_DIR), str(paths.runs_dir()))
 
 
 def forget_runs() -> None:
     """Re-read the run folders now (a run just finished)."""
-    _runs.clear()
+    _models.clear()
 
 
 def label(info: rundir.RunInfo) -> str:
@@ -57,7 +55,7 @@ def _evaluations() -> dict:
 def evaluation(info: rundir.RunInfo, root, on_progress=None) -> evaluate.Evaluation:
     """A model's verdicts on the whole test split: computed once per model version and data
     root, then shared by every user (raises ModelUnavailable)."""
-    store, key = _evaluations(), (str(info.path), info.card.get("sha256"), str(root))
+    store, key = _evaluations(), (str(info.path), info.card.sha256, str(root))
     if key not in store:
         store[key] = evaluate.evaluate(load(info), root, on_progress=on_progress)
     return store[key]

@@ -3,6 +3,7 @@ by step, and the results table from the model cards."""
 import streamlit as st
 
 from core import recipes
+from core.artifacts.results import ResultRow, result_rows
 from core.artifacts.rundir import load_reference
 from core.explainers import curves
 from core.explainers.story import STORY
@@ -69,29 +70,27 @@ with runs_tab:
     else:
         st.info(t("compare.none_chosen"))
 
-def table_row(recipe_id: str, info) -> dict:
+def table_row(row: ResultRow) -> dict:
     """A shipped model or a run against the book's number; or a recipe not trained here."""
-    card = info.card if info and info.ok else {}
-    if card:
-        fewer = card["epochs"] < card["epochs_planned"]  # flagged: fewer epochs than the book's schedule
-        epochs = f"{card['epochs']} / {card['epochs_planned']}" + (" ⚠️" if fewer else "")
+    if row.ok:
+        model, epochs = label(row.run), row.epochs("⚠️")
+    elif row.run:
+        model, epochs = label(row.run), t("compare.unavailable", reason=row.problem)
     else:
-        epochs = t("compare.unavailable", reason=info.problem) if info else t("compare.not_trained")
-    hardware = card.get("hardware", {})
+        model, epochs = t(f"recipe.{row.recipe}"), t("compare.not_trained")
     return {
-        t("compare.col.model"): label(info) if info else t(f"recipe.{recipe_id}"),
-        t("compare.col.accuracy"): card.get("test_accuracy"),
-        t("compare.col.book"): recipes.RECIPES[recipe_id].book_test_accuracy,
+        t("compare.col.model"): model,
+        t("compare.col.accuracy"): row.accuracy,
+        t("compare.col.book"): row.book_accuracy,
         t("compare.col.epochs"): epochs,
-        t("compare.col.base"): card.get("base") or "–",
-        t("compare.col.time"): f"{card['seconds'] / 60:.1f} min" if card else "",
-        t("compare.col.hardware"): f"{hardware.get('device', '')} · {hardware.get('cpu', '')}" if card else "",
+        t("compare.col.base"): row.base or "–",
+        t("compare.col.time"): f"{row.minutes:.1f} min" if row.ok else "",
+        t("compare.col.hardware"): row.hardware,
     }
 
 
 with table_tab:
-    rows = [table_row(recipe_id, info) for recipe_id in recipes.RECIPE_IDS
-            for info in [i for i in shipped + own if i.recipe == recipe_id] or [None]]
+    rows = [table_row(row) for row in result_rows(shipped + own)]
     percent = st.column_config.NumberColumn(format="percent")
     st.dataframe(rows, hide_index=True,
                  column_config={t("compare.col.accuracy"): percent, t("compare.col.book"): percent})

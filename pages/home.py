@@ -1,7 +1,7 @@
 """Home: the chapter's map, the trained models present, this machine. No TensorFlow here."""
 import streamlit as st
 
-from core import recipes
+from core.artifacts.results import result_rows
 from core.artifacts.rundir import list_runs
 from core.paths import TRAINED_DIR
 from core.serving import system
@@ -27,25 +27,19 @@ for topic, page, title in CHAPTER:
     right.page_link(page, label=t(title))
 
 st.subheader(t("home.models"))
-runs = {info.recipe: info for info in list_runs(TRAINED_DIR)}
-if not runs:
+rows = result_rows(list_runs(TRAINED_DIR), every_recipe=False)
+if not rows:
     st.info(t("home.none"))
 else:
-    rows = []
-    for recipe_id in recipes.RECIPE_IDS:
-        info = runs.get(recipe_id)
-        if info is None:
-            continue
-        card = info.card
-        rows.append({
-            t("home.col.model"): t(f"recipe.{recipe_id}"),
-            t("home.col.status"): t("home.ok") if info.ok else t("home.unavailable", reason=info.problem),
-            t("home.col.accuracy"): card.get("test_accuracy") if info.ok else None,
-            t("home.col.book"): card.get("book_test_accuracy"),
-            t("home.col.base"): card.get("base") or "–",
-            t("home.col.epochs"): f"{card.get('epochs')} ({card.get('epochs_planned')})" if info.ok else "",
-        })
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe([{
+        t("home.col.model"): t(f"recipe.{row.recipe}"),
+        t("home.col.status"): t("home.ok") if row.ok else t("home.unavailable", reason=row.problem),
+        t("home.col.accuracy"): row.accuracy,
+        t("home.col.book"): row.book_accuracy,
+        t("home.col.base"): row.base or "–",
+        t("home.col.epochs"): row.epochs("⚠️"),
+    } for row in rows], hide_index=True, width="stretch", column_config=dict.fromkeys(
+        (t("home.col.accuracy"), t("home.col.book")), st.column_config.NumberColumn(format="percent")))
 
 st.subheader(t("home.hardware"))
 machine = system.describe()

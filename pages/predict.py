@@ -53,7 +53,7 @@ def judge(info, image: Image.Image) -> tuple[int, int] | None:
     prediction = model.predict(image)
     verdict(prediction, [t(f"predict.label.{name}") for name in prediction.labels])
     st.caption(t("predict.latency", ms=prediction.latency_ms, provider=model.provider.replace("ExecutionProvider", ""),
-                 accuracy=model.card.get("test_accuracy", float("nan"))))
+                 accuracy=model.card.test_accuracy))
     return model.size
 
 

@@ -9,9 +9,11 @@ import streamlit as st
 
 from core import recipes
 from core.artifacts import rundir
+from core.artifacts.log import Phase
 from core.explainers.curves import Curves
 from core.paths import runs_dir
 from core.training import launcher
+from core.training.launcher import State
 from pages._i18n import t
 from pages._results import curves_figure, forget_runs
 
@@ -30,10 +32,10 @@ base, source = None, None
 if recipe.starts_from:  # fine-tuning continues a trained run, with that run's base
     sources = {str(info.path): info for info in rundir.sources_for(recipe.id)}
     if sources:
-        labels = {path: f"{info.name} · {info.card.get('base')} · {info.card['test_accuracy']:.1%}"
+        labels = {path: f"{info.name} · {info.card.base} · {info.card.test_accuracy:.1%}"
                   for path, info in sources.items()}
         source = sources[choice.selectbox(t("train.source"), list(sources), format_func=labels.get, key="train_from")]
-        base = source.card.get("base")
+        base = source.card.base
     else:
         st.warning(t("train.needs_source", parent=names[recipe.starts_from]))
 elif recipe.pretrained:
@@ -62,15 +64,15 @@ def live(run: Path) -> None:
     top, stop = st.columns([4, 1])
     top.subheader(f"{names.get(status.recipe, run.name)} · {t(f'train.state.{status.state}')}")
     top.caption(launcher.shown_path(run))
-    if is_live and status.state != "done" and stop.button(t("train.cancel"), key="train_cancel"):
+    if is_live and status.state != State.DONE and stop.button(t("train.cancel"), key="train_cancel"):
         with st.spinner(t("train.cancelling")):
             launcher.cancel()
         st.rerun()
-    if status.state in ("starting", "running"):
+    if status.state in (State.STARTING, State.RUNNING):
         within = 1.0 if status.epochs and status.epoch >= status.epochs else (
-            status.batch / status.steps if status.steps and status.phase == "train" else 0.0)
+            status.batch / status.steps if status.steps and status.phase == Phase.TRAIN else 0.0)
         phase = t(f"train.phase.{status.phase or 'start'}")
-        if status.phase == "train" and status.steps:
+        if status.phase == Phase.TRAIN and status.steps:
             phase += " · " + t("train.batch", batch=status.batch, steps=status.steps)
         st.progress(within, text=t("train.progress", epoch=min(status.epoch + 1, status.epochs or 1),
                                    epochs=status.epochs or "…", phase=phase))
@@ -78,15 +80,15 @@ def live(run: Path) -> None:
         curves = [Curves(run.name, status.recipe or "", "run", status.history)]
         for column, metric in zip(st.columns(2), ("accuracy", "loss")):
             column.plotly_chart(curves_figure(curves, metric, height=380), key=f"live_{metric}", theme=None)
-    if status.state == "done":
+    if status.state == State.DONE:
         forget_runs()
         st.success(t("train.done", accuracy=status.test_accuracy))
         st.markdown(t("train.promote"))
         st.code(launcher.promote_command(run), language="bash")
-    elif status.state == "cancelled":
+    elif status.state == State.CANCELLED:
         st.warning(t("train.cancelled"))
         st.code(launcher.resume_command(run), language="bash")
-    elif status.state in ("error", "stopped"):
+    elif status.state in (State.ERROR, State.STOPPED):
         st.error(t("train.failed", message=status.message or t("train.no_message")))
         with st.expander(t("train.output")):
             st.code(launcher.output_tail(run) or "–")

@@ -63,18 +63,17 @@ def test_gpu_script_is_valid_bash():
 
 def test_gpu_timings_are_collected_from_a_train_all_runs_folder(tmp_path):
     from bench.training import collect
+    from core import recipes
+    from core.artifacts.card import untrained
     from core.artifacts.files import atomic_write_json, sha256_file
-    from core.artifacts.rundir import CARD_KEYS
 
     run = tmp_path / "runs" / "mnist-1"
     run.mkdir(parents=True)
     (run / "model.onnx").write_bytes(b"stand-in")
     atomic_write_json(run / "history.json", {k: [0.9] for k in ("accuracy", "val_accuracy", "loss", "val_loss")})
     (run / "log.jsonl").write_text('{"event": "epoch", "seconds": 2.5}\n{"event": "epoch", "seconds": 3.5}\n')
-    atomic_write_json(run / "card.json", {**dict.fromkeys(CARD_KEYS), "recipe": "mnist", "listings": "5.1-5.3",
-                                          "seconds": 9.0, "epochs": 5, "epochs_planned": 5,
-                                          "test_accuracy": 0.99, "sha256": sha256_file(run / "model.onnx"),
-                                          "hardware": {"device": "GPU", "gpus": ["/physical_device:GPU:0"]}})
+    untrained(recipes.get("mnist"), sha256_file(run / "model.onnx"), seconds=9.0, epochs=5, test_accuracy=0.99,
+              hardware={"device": "GPU", "gpus": ["/physical_device:GPU:0"]}).write(run)
     result = json.loads(collect(tmp_path / "runs", tmp_path / "results", setup_s=60, train_s=None).read_text())
     bench.validate(result)
     assert result["data"]["recipes"]["mnist"]["epoch_s"] == 3.0 and result["data"]["total_s"] == 69.0

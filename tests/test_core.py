@@ -122,12 +122,12 @@ def test_every_recipe_trains_exports_and_matches_keras(trained_runs, recipe_id):
     info = read_run(run)
     assert info.ok, info.problem
     card = info.card
-    assert card["recipe"] == recipe_id and card["epochs"] == 1
-    assert card["steps_per_epoch"] == recipes.get(recipe_id).steps_per_epoch(card["train_size"])
-    assert card["parity_max_abs_diff"] <= 1e-4
+    assert card.recipe == recipe_id and card.epochs == 1
+    assert card.steps_per_epoch == recipes.get(recipe_id).steps_per_epoch(card.train_size)
+    assert card.parity_max_abs_diff <= 1e-4
     assert set(info.history) == {"accuracy", "val_accuracy", "loss", "val_loss"}
     assert len(info.history["accuracy"]) == 1
-    assert card["base"] == recipes.get(recipe_id).base_for()
+    assert card.base == recipes.get(recipe_id).base_for()
     events = [e["event"] for e in map(json.loads, (run / "log.jsonl").read_text().splitlines())]
     assert events[0] == "start" and "epoch" in events and events[-1] == "done"
 

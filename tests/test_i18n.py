@@ -10,7 +10,10 @@ import pytest
 
 import pages.strings
 from core import recipes
+from core.artifacts.log import Phase
+from core.data.images import BadImageCode
 from core.explainers import mechanics
+from core.training.launcher import State
 from pages.strings import CATALOG
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,11 +68,12 @@ def test_app_navigation_keys_exist():
 
 def test_keys_built_at_run_time_exist():
     """The families the explainer pages format with a variable: t(f"components.kernel.{name}")..."""
-    bad_image_codes = set(re.findall(r'BadImage\("(\w+)"', (REPO / "core" / "data" / "images.py").read_text()))
-    assert bad_image_codes >= {"empty", "not_image", "broken", "too_large"}
+    bad_image_codes = [code.value for code in BadImageCode]
     wanted = (
         [f"components.kernel.{name}" for name in mechanics.KERNEL_PRESETS]
-        + [f"components.bad_image.{code}" for code in bad_image_codes]
+        + [f"{family}.{code}" for family in ("components.bad_image", "predict.bad") for code in bad_image_codes]
+        + [f"train.phase.{phase}" for phase in Phase] + ["train.phase.start"]
+        + [f"train.state.{state}" for state in State]
         + [f"components.padding.{p}" for p in mechanics.PADDINGS]
         + [f"components.source.{s}" for s in ("digit", "photo", "grid")]
         + [f"components.channel.{c}" for c in ("grey", "R", "G", "B")]

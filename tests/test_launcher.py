@@ -10,7 +10,9 @@ import time
 
 import pytest
 
+from core import recipes
 from core.artifacts import rundir
+from core.artifacts.card import untrained
 from core.training import launcher
 
 SLEEPER = (sys.executable, "-c", "import time; time.sleep(60)")
@@ -136,10 +138,8 @@ def fake_run(root, name, recipe, finished, keras=True):
     if keras:
         (run / "model.keras").write_bytes(b"keras")
     (run / "history.json").write_text(json.dumps({"accuracy": [0.5], "val_accuracy": [0.5], "loss": [1], "val_loss": [1]}))
-    card = {"recipe": recipe, "sha256": hashlib.sha256(b"onnx").hexdigest(), "finished": finished,
-            "base": "efficientnet_lite0", "test_accuracy": 0.5, "epochs": 1, "epochs_planned": 30, "seconds": 1.0,
-            "hardware": {"device": "CPU"}, "listings": "5.20-5.21"}
-    (run / "card.json").write_text(json.dumps(card))
+    untrained(recipes.get(recipe), hashlib.sha256(b"onnx").hexdigest(), finished=finished, test_accuracy=0.5,
+              epochs=1, seconds=1.0).write(run)
     return run
 
 

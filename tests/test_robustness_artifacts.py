@@ -53,7 +53,10 @@ BREAKS = {
     "card_not_json": (lambda r: (r / "card.json").write_text('{"recipe": "mnist", '), "not valid JSON"),
     "card_empty": (lambda r: (r / "card.json").write_text(""), "not valid JSON"),
     "card_binary": (lambda r: (r / "card.json").write_bytes(b"\xff\xfe\x00garbage"), "not valid JSON"),
-    "card_a_list": (lambda r: (r / "card.json").write_text("[1, 2]"), "not valid JSON"),
+    "card_a_list": (lambda r: (r / "card.json").write_text("[1, 2]"), "not a JSON object"),
+    "card_without_keys": (lambda r: (r / "card.json").write_text('{"recipe": "mnist"}'), "card.json lacks"),
+    "card_accuracy_text": (lambda r: (r / "card.json").write_text(json.dumps(
+        {**json.loads((r / "card.json").read_text()), "test_accuracy": "high"})), "not a finite number"),
     "card_sha_wrong": (lambda r: (r / "card.json").write_text(json.dumps(
         {**json.loads((r / "card.json").read_text()), "sha256": "0" * 64})), "does not match the sha256"),
     "history_missing": (lambda r: (r / "history.json").unlink(), "history.json cannot be read"),

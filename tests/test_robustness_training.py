@@ -19,6 +19,7 @@ import pytest
 from _tiny_models import BROKEN_TRAINING_FILES, tiny_run
 
 from core.__main__ import main
+from core.artifacts.card import Card
 from core.artifacts.log import read_log
 from core.artifacts.rundir import list_runs, read_run
 from core.data.folders import DataFolderError, cats_dogs_root, load_split
@@ -81,7 +82,7 @@ def assert_nothing_half_written(run: Path) -> None:
     assert visible <= {*APP_READS, "model.keras", "state.json"}
 
 
-def finish(out: Path, digits: Path, epochs: int, resume: bool) -> dict:
+def finish(out: Path, digits: Path, epochs: int, resume: bool) -> Card:
     args = ["train", "mnist", "--data", str(digits), "--out", str(out), "--epochs", str(epochs)]
     assert main(args + (["--resume"] if resume else [])) == 0
     info = read_run(out)
@@ -124,7 +125,7 @@ def test_killed_after_a_checkpoint_resumes_from_it(digits, tmp_path):
     card = finish(out, digits, epochs=2, resume=True)
     starts = [e for e in read_log(out / "log.jsonl") if e["event"] == "start"]
     assert [s["resume"] for s in starts] == [False, True]
-    assert card["epochs"] == 2
+    assert card.epochs == 2
 
 
 def test_a_finished_run_is_not_overwritten(digits, tmp_path, capsys, mnist_run):

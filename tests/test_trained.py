@@ -21,18 +21,18 @@ def test_shipped_model_is_complete_and_verified(recipe_id):
     info = read_run(TRAINED_DIR / recipe_id)
     assert info.ok, f"trained/{recipe_id}: {info.problem}"
     card = info.card
-    assert card["recipe"] == recipe_id
-    assert card["sha256"] == sha256_file(TRAINED_DIR / recipe_id / "model.onnx")
-    assert card["parity_max_abs_diff"] <= 1e-4
-    assert len(info.history["accuracy"]) == card["epochs"] <= card["epochs_planned"]
-    assert card["epochs_planned"] == recipes.get(recipe_id).epochs
-    assert all(len(info.history[k]) == card["epochs"] for k in ("val_accuracy", "loss", "val_loss"))
-    assert card["test_size"] == (10_000 if recipe_id == "mnist" else 1_000)
-    assert sum(map(sum, card["confusion"])) == card["test_size"]
-    correct = sum(card["confusion"][i][i] for i in range(len(card["confusion"])))
-    assert correct / card["test_size"] == pytest.approx(card["test_accuracy"], abs=1e-4)
+    assert card.recipe == recipe_id
+    assert card.sha256 == sha256_file(TRAINED_DIR / recipe_id / "model.onnx")
+    assert card.parity_max_abs_diff <= 1e-4
+    assert len(info.history["accuracy"]) == card.epochs <= card.epochs_planned
+    assert card.epochs_planned == recipes.get(recipe_id).epochs
+    assert all(len(info.history[k]) == card.epochs for k in ("val_accuracy", "loss", "val_loss"))
+    assert card.test_size == (10_000 if recipe_id == "mnist" else 1_000)
+    assert sum(map(sum, card.confusion)) == card.test_size
+    correct = sum(card.confusion[i][i] for i in range(len(card.confusion)))
+    assert correct / card.test_size == pytest.approx(card.test_accuracy, abs=1e-4)
     if recipes.get(recipe_id).pretrained:
-        assert card["base"] == "efficientnet_lite0"
+        assert card.base == "efficientnet_lite0"
 
 
 @pytest.mark.parametrize("recipe_id", recipes.RECIPE_IDS)
@@ -62,5 +62,5 @@ def test_table_is_generated_from_the_cards():
     table = table_markdown()
     for recipe_id in recipes.RECIPE_IDS:
         card = read_run(TRAINED_DIR / recipe_id).card
-        assert f"| {recipe_id} |" in table and f"{card['test_accuracy']:.4f}" in table
+        assert f"| {recipe_id} |" in table and f"{card.test_accuracy:.4f}" in table
     assert table in (TRAINED_DIR / "README.md").read_text()

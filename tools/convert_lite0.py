@@ -23,11 +23,11 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.training.bases import BASES  # noqa: E402
-from core.training.bases import efficientnet_lite0 as lite0
+from core.paths import SHARED_DATA  # noqa: E402
+from core.training.bases import efficientnet_lite0 as lite0  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "lite0_reference.npz"
-PHOTOS = Path("/work/shared/data/cats_and_dogs_small/test")
+PHOTOS = SHARED_DATA / "cats_and_dogs_small" / "test"  # ../shared/data beside the checkout
 FIXTURE_SEEDS = (0, 1)
 SIZE = 150
 BN_EPSILON = 1e-3
@@ -140,8 +140,7 @@ def keras_features(images: np.ndarray) -> np.ndarray:
     base = lite0.build((SIZE, SIZE, 3))
     x = lite0.preprocessing()(images.astype("float32"))
     pooled = keras.layers.GlobalAveragePooling2D()(base(x, training=False))
-    print(f"headless params at {SIZE}x{SIZE}: {base.count_params():,}"
-          f" (registry: {BASES['efficientnet_lite0'].params:,})")
+    print(f"headless params at {SIZE}x{SIZE}: {base.count_params():,}")
     return keras.ops.convert_to_numpy(pooled)
 
 

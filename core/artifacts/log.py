@@ -1,10 +1,32 @@
 """The live-training log (`log.jsonl`): the trainer appends one JSON object per line, the
-pages and the launcher only read it. Events: start, phase, batch, epoch, warning, done, error."""
+pages and the launcher only read it. Each line is {"event": Event, "time": ..., ...}."""
 from __future__ import annotations
 
 import json
 import time
+from enum import StrEnum
 from pathlib import Path
+
+
+class Event(StrEnum):
+    START = "start"  # recipe, base, epochs, resume
+    PHASE = "phase"  # name: a Phase (train: steps; unfreeze: layers)
+    BATCH = "batch"  # epoch, batch, steps, loss, accuracy
+    EPOCH = "epoch"  # epoch, epochs, seconds and the history keys
+    WARNING = "warning"  # message (files: the skipped images)
+    DONE = "done"  # test_accuracy, seconds
+    ERROR = "error"  # message (cancelled: true when the launcher stopped it)
+
+
+class Phase(StrEnum):
+    """The trainer's phases, in order (core.training.train runs one function per phase)."""
+
+    DATA = "data"
+    UNFREEZE = "unfreeze"
+    FEATURES = "features"
+    TRAIN = "train"
+    EXPORT = "export"
+    EVALUATE = "evaluate"
 
 
 class RunLog:
@@ -13,7 +35,7 @@ class RunLog:
     def __init__(self, path: Path):
         self.path = path
 
-    def __call__(self, event: str, **fields) -> None:
+    def __call__(self, event: Event, **fields) -> None:
         fields = {"event": event, "time": round(time.time(), 3), **fields}
         with open(self.path, "a") as f:
             f.write(json.dumps(fields) + "\n")

@@ -13,11 +13,11 @@ from datetime import datetime
 from pathlib import Path
 
 from core import recipes
+from core.artifacts.card import Card, CardError
 from core.artifacts.files import sha256_file
-from core.paths import REFERENCE_DIR, runs_dir
+from core.paths import REFERENCE_DIR, TRAINED_DIR, runs_dir
 
 HISTORY_KEYS = ("accuracy", "val_accuracy", "loss", "val_loss")
-CARD_KEYS = ("recipe", "sha256", "test_accuracy", "epochs", "epochs_planned", "seconds", "hardware", "listings")
 
 
 @dataclass
@@ -26,7 +26,7 @@ class RunInfo:
 
     path: Path
     name: str
-    card: dict = field(default_factory=dict)
+    card: Card | None = None  # None when card.json is missing or unreadable
     history: dict = field(default_factory=dict)
     problem: str | None = None  # None: the model is usable
 
@@ -36,7 +36,7 @@ class RunInfo:
 
     @property
     def recipe(self) -> str:
-        return self.card.get("recipe", self.name)
+        return self.card.recipe if self.card else self.name
 
 
 def _finite_history(history: dict) -> str | None:
@@ -53,22 +53,16 @@ def _finite_history(history: dict) -> str | None:
 
 
 def read_run(path: str | Path, verify_sha: bool = True) -> RunInfo:
-    """Check a run dir: card parses, model.onnx present, non-empty, sha256 matches, history finite."""
+    """Check a run dir: card reads, model.onnx present, non-empty, sha256 matches, history finite."""
     path = Path(path)
     info = RunInfo(path=path, name=path.name)
     try:
-        info.card = json.loads((path / "card.json").read_text())
-        if not isinstance(info.card, dict):
-            raise ValueError("not an object")
+        info.card = Card.read(path)
     except FileNotFoundError:
         info.problem = "card.json is missing (the run did not finish)"
         return info
-    except (ValueError, UnicodeDecodeError) as error:
-        info.problem = f"card.json is not valid JSON ({error})"
-        return info
-    missing = [key for key in CARD_KEYS if key not in info.card]
-    if missing:
-        info.problem = f"card.json lacks {', '.join(missing)}"
+    except CardError as error:
+        info.problem = str(error)
         return info
     model = path / "model.onnx"
     if not model.is_file():
@@ -77,7 +71,7 @@ def read_run(path: str | Path, verify_sha: bool = True) -> RunInfo:
     if model.stat().st_size == 0:
         info.problem = "model.onnx is empty"
         return info
-    if verify_sha and sha256_file(model) != info.card.get("sha256"):
+    if verify_sha and sha256_file(model) != info.card.sha256:
         info.problem = "model.onnx does not match the sha256 in card.json (corrupt or replaced)"
         return info
     try:
@@ -121,7 +115,17 @@ def finished_runs(recipe_id: str | None = None, root: Path | None = None) -> lis
     """The usable runs under runs_dir() (card written, model verified), newest first."""
     runs = [info for info in list_runs(root or runs_dir()) if info.ok
             and (recipe_id is None or info.recipe == recipe_id)]
-    return sorted(runs, key=lambda info: info.card.get("finished", ""), reverse=True)
+    return sorted(runs, key=lambda info: info.card.finished, reverse=True)
+
+
+def models(dataset: str | None = None, trained: Path | None = None,
+           root: Path | None = None) -> tuple[list[RunInfo], list[RunInfo]]:
+    """What the app can show: (the shipped models in trained/, usable or not, in the chapter's
+    order; the user's finished runs, newest first), of one dataset or of all."""
+    ours = [r for r in recipes.RECIPE_IDS if dataset in (None, recipes.RECIPES[r].dataset)]
+    shipped = {info.recipe: info for info in list_runs(trained or TRAINED_DIR)}
+    return ([shipped[r] for r in ours if r in shipped],
+            [info for info in finished_runs(root=root) if info.recipe in ours])
 
 
 def sources_for(recipe_id: str, root: Path | None = None) -> list[RunInfo]:

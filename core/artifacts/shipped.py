@@ -1,4 +1,4 @@
-"""The shipped models in `trained/`: promoting a finished run, retraining all, the table.
+"""The shipped models in `trained/`: promoting a finished run, and the generated table.
 
 Promotion is explicit (a CLI step): runs land in runs/, never over trained/. Files are
 copied atomically with the card last, so trained/<recipe>/ is never seen half-replaced.
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core import recipes
 from core.artifacts.files import atomic_copy, atomic_write_bytes
+from core.artifacts.results import result_rows
 from core.artifacts.rundir import list_runs, read_run
 from core.paths import TRAINED_DIR
 
@@ -32,21 +32,17 @@ def promote(run_dir: Path, trained_dir: Path = TRAINED_DIR) -> Path:
 def table_markdown(trained_dir: Path = TRAINED_DIR) -> str:
     """The results table, generated from the cards (never typed by hand)."""
     lines = [
-        "| recipe | book listings | base | epochs (book's) | test accuracy | book's | time | hardware |",
+        "| recipe | book listings | base | epochs (trained / book's) | test accuracy | book's | time | hardware |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    runs = {info.recipe: info for info in list_runs(trained_dir)}
-    for recipe_id in recipes.RECIPE_IDS:
-        info = runs.get(recipe_id)
-        if info is None or not info.ok:
-            lines.append(f"| {recipe_id} | | | | not available{': ' + info.problem if info else ''} | | | |")
+    for row in result_rows(list_runs(trained_dir)):
+        if not row.ok:
+            why = f": {row.problem}" if row.problem else ""
+            lines.append(f"| {row.recipe} | L{row.listings} | | | not available{why} | | | |")
             continue
-        c = info.card
-        epochs = f"{c['epochs']} ({c['epochs_planned']})" + ("" if c["epochs"] == c["epochs_planned"] else " ¹")
-        book = f"{c['book_test_accuracy']:g}" if c.get("book_test_accuracy") else "–"
-        lines.append(f"| {recipe_id} | L{c['listings']} | {c.get('base') or '–'} | {epochs} | "
-                     f"{c['test_accuracy']:.4f} | {book} | {c['seconds'] / 60:.1f} min | "
-                     f"{c['hardware']['device']}: {c['hardware']['cpu']} |")
+        book = f"{row.book_accuracy:g}" if row.book_accuracy else "–"
+        lines.append(f"| {row.recipe} | L{row.listings} | {row.base or '–'} | {row.epochs('¹')} | "
+                     f"{row.accuracy:.4f} | {book} | {row.minutes:.1f} min | {row.hardware} |")
     return "\n".join(lines)
 
 

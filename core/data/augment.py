@@ -123,7 +123,8 @@ def book_code(spec: Augmentation) -> str:
 
 
 def keras3_code(spec: Augmentation) -> str:
-    """The same augmentation in Keras 3 preprocessing layers (what core.data.augment builds)."""
+    """The same augmentation written as Keras 3 preprocessing layers: the page shows it as code (a
+    test runs it); training runs `augment`, one matrix per image, instead."""
     f = factors(spec)
     lines = ["augmentation = keras.Sequential(["]
     if f["rotation"]:

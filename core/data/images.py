@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -17,10 +18,19 @@ MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompress
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
-class BadImage(ValueError):
-    """An upload we cannot use; `code` keys a translated message in the pages."""
+class BadImageCode(StrEnum):
+    """Why an image is refused; each keys a translated message in the pages."""
 
-    def __init__(self, code: str, detail: str = ""):
+    EMPTY = "empty"  # a 0-byte file
+    NOT_IMAGE = "not_image"  # nothing Pillow can read
+    BROKEN = "broken"  # truncated or damaged
+    TOO_LARGE = "too_large"  # over MAX_PIXELS (decompression bombs too)
+
+
+class BadImage(ValueError):
+    """An upload we cannot use; `code` says why."""
+
+    def __init__(self, code: BadImageCode, detail: str = ""):
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
         self.detail = detail
@@ -35,24 +45,24 @@ def open_image(source) -> Image.Image:
     else:
         data = source.read()
     if not data:
-        raise BadImage("empty", "the file is empty")
+        raise BadImage(BadImageCode.EMPTY, "the file is empty")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.width * image.height > MAX_PIXELS:
-                raise BadImage("too_large", f"{image.width}x{image.height} pixels")
+                raise BadImage(BadImageCode.TOO_LARGE, f"{image.width}x{image.height} pixels")
             image.seek(0)
             image.load()
             image = ImageOps.exif_transpose(image)
     except BadImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise BadImage("too_large", str(error)) from error
+        raise BadImage(BadImageCode.TOO_LARGE, str(error)) from error
     except UnidentifiedImageError as error:
-        raise BadImage("not_image", "not an image format Pillow can read") from error
+        raise BadImage(BadImageCode.NOT_IMAGE, "not an image format Pillow can read") from error
     except (OSError, SyntaxError, ValueError, EOFError) as error:  # truncated or broken data
-        raise BadImage("broken", str(error)) from error
+        raise BadImage(BadImageCode.BROKEN, str(error)) from error
     return image
 
 

@@ -1,4 +1,4 @@
-"""A drawn or photographed digit -> a 28x28 MNIST-style image (pure numpy/Pillow).
+"""A drawn or photographed digit -> a 28x28 MNIST-style image (numpy and Pillow only).
 
 MNIST digits are white on black, scaled so the longest side is 20 px (aspect kept) and
 placed in a 28x28 frame with their centre of mass at the centre. A digit drawn on a

@@ -50,18 +50,24 @@ class Prediction:
 
 
 class Predictor:
-    """One onnxruntime session for one model dir; safe to share across threads."""
+    """One onnxruntime session for one model dir; safe to share across threads.
 
-    def __init__(self, model_dir: str | Path):
-        info = read_run(model_dir)
-        if not info.ok:
-            raise ModelUnavailable(f"{Path(model_dir).name}: {info.problem}")
-        self.card = info.card
-        self.name = info.name
+    `verified=False` serves a dir before its card exists: the trainer measuring the model it
+    has just exported. Everything else serves only verified, finished runs."""
+
+    def __init__(self, model_dir: str | Path, verified: bool = True):
+        model_dir = Path(model_dir)
+        self.name = model_dir.name
+        self.card = None
+        if verified:
+            info = read_run(model_dir)
+            if not info.ok:
+                raise ModelUnavailable(f"{self.name}: {info.problem}")
+            self.card = info.card
         try:
-            self.session = ort.InferenceSession(str(info.path / "model.onnx"), providers=providers())
+            self.session = ort.InferenceSession(str(model_dir / "model.onnx"), providers=providers())
         except Exception as error:  # onnxruntime raises its own exception types
-            raise ModelUnavailable(f"{info.name}: model.onnx cannot be loaded ({error})") from error
+            raise ModelUnavailable(f"{self.name}: model.onnx cannot be loaded ({error})") from error
         model_input = self.session.get_inputs()[0]
         self.input_name = model_input.name
         _, height, width, channels = model_input.shape

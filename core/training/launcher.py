@@ -15,11 +15,12 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from core import recipes
 from core.artifacts.files import atomic_write_json
-from core.artifacts.log import RunLog, read_log
+from core.artifacts.log import Event, Phase, RunLog, read_log
 from core.artifacts.rundir import HISTORY_KEYS, new_run_dir
 from core.paths import REPO, runs_dir
 
@@ -146,23 +147,34 @@ def cancel(root: Path | None = None, grace: float = GRACE_SECONDS) -> Path | Non
         pass
     run = Path(held["run"])
     log = run / "log.jsonl"
-    if status(run, running=False).state != "done":  # it may have finished while we asked
+    if status(run, running=False).state != State.DONE:  # it may have finished while we asked
         if log.is_file() and not log.read_bytes().endswith(b"\n"):  # a line cut by the kill
             with open(log, "a") as f:
                 f.write("\n")
-        RunLog(log)("error", message="cancelled", cancelled=True)
+        RunLog(log)(Event.ERROR, message="cancelled", cancelled=True)
     _lock_path(root).unlink(missing_ok=True)
     return run
+
+
+class State(StrEnum):
+    """A run's state as the Train page shows it."""
+
+    STARTING = "starting"  # the trainer has not logged yet
+    RUNNING = "running"
+    DONE = "done"
+    ERROR = "error"
+    CANCELLED = "cancelled"
+    STOPPED = "stopped"  # the process is gone without a last word
 
 
 @dataclass
 class Status:
     """A run as its log tells it."""
 
-    state: str = "starting"  # starting, running, done, error, cancelled, stopped
+    state: State = State.STARTING
     recipe: str | None = None
     base: str | None = None
-    phase: str | None = None
+    phase: Phase | None = None
     epoch: int = 0  # epochs finished
     epochs: int = 0
     batch: int = 0  # within the epoch being trained
@@ -178,26 +190,26 @@ def status(run: Path, running: bool) -> Status:
     result = Status()
     for event in read_log(Path(run) / "log.jsonl"):
         kind = event.get("event")
-        if kind == "start":
-            result.recipe, result.base, result.state = event.get("recipe"), event.get("base"), "running"
+        if kind == Event.START:
+            result.recipe, result.base, result.state = event.get("recipe"), event.get("base"), State.RUNNING
             result.epochs = event.get("epochs", 0)
-        elif kind == "phase":
-            result.phase = event.get("name")
-        elif kind == "batch":
+        elif kind == Event.PHASE and event.get("name") in set(Phase):
+            result.phase = Phase(event["name"])
+        elif kind == Event.BATCH:
             result.batch, result.steps = event.get("batch", 0), event.get("steps", 0)
-        elif kind == "epoch":
+        elif kind == Event.EPOCH:
             result.epoch, result.batch = event.get("epoch", 0), 0
             for key in HISTORY_KEYS:
                 result.history.setdefault(key, []).append(event.get(key))
-        elif kind == "warning":
+        elif kind == Event.WARNING:
             result.message = event.get("message")
-        elif kind == "done":
-            result.state, result.test_accuracy = "done", event.get("test_accuracy")
-        elif kind == "error":
-            result.state = "cancelled" if event.get("cancelled") else "error"
+        elif kind == Event.DONE:
+            result.state, result.test_accuracy = State.DONE, event.get("test_accuracy")
+        elif kind == Event.ERROR:
+            result.state = State.CANCELLED if event.get("cancelled") else State.ERROR
             result.message = event.get("message")
-    if result.state in ("starting", "running") and not running:
-        result.state = "stopped"
+    if result.state in (State.STARTING, State.RUNNING) and not running:
+        result.state = State.STOPPED
     return result
 
 

@@ -6,6 +6,7 @@ from core.recipes import BASES, Recipe
 from core.training import bases
 
 INPUT_NAME = "pixels"  # the ONNX input name (contract)
+CLASSIFIER = "classifier"  # the head on a pretrained base: trained alone on precomputed features (L5.17)
 
 
 def build(recipe: Recipe, base: str | None = None, base_weights: bool = True):
@@ -52,7 +53,7 @@ def head(recipe: Recipe, base: str, feature_shape, pooling: str | None = None):
     if recipe.dropout:
         x = layers.Dropout(recipe.dropout, name="dropout")(x)  # L5.18
     outputs = layers.Dense(1, activation="sigmoid", name="dog_probability")(x)
-    return keras.Model(features, outputs, name="classifier")
+    return keras.Model(features, outputs, name=CLASSIFIER)
 
 
 def _pretrained(recipe: Recipe, base: str, base_weights: bool):
@@ -73,7 +74,7 @@ def feature_extractor(model):
     maps, sharing the layers (and weights) of a pretrained recipe's model."""
     import keras
 
-    preprocess = next(layer for layer in model.layers if layer.name.endswith("_preprocess"))
+    preprocess = next(layer for layer in model.layers if layer.name.endswith(bases.PREPROCESS_SUFFIX))
     return keras.Sequential([preprocess, conv_base_of(model)])
 
 
@@ -81,7 +82,7 @@ def conv_base_of(model):
     """The nested conv base of a pretrained model (the layer that is itself a Model, not the head)."""
     import keras
 
-    return next(layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != "classifier")
+    return next(layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != CLASSIFIER)
 
 
 def unfreeze_top(model, base: str) -> list[str]:

@@ -1,11 +1,11 @@
 """`train-all`: retrain every recipe in dependency order and promote each into trained/."""
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 from core import recipes
+from core.artifacts.card import Card
 from core.artifacts.rundir import new_run_dir
 from core.artifacts.shipped import promote
 from core.training.train import train
@@ -23,5 +23,4 @@ def train_all(epochs: dict[str, int], base: str | None = None, data_dir=None, se
                     out=new_run_dir(recipe_id), start_from=done.get(recipe.starts_from), verbose=2)
         done[recipe_id] = run
         promote(run)
-        card = json.loads((run / "card.json").read_text())
-        print(f"{recipe_id}: test accuracy {card['test_accuracy']:.4f} in {time.time() - started:.0f} s")
+        print(f"{recipe_id}: test accuracy {Card.read(run).test_accuracy:.4f} in {time.time() - started:.0f} s")

@@ -11,19 +11,22 @@ import json
 import os
 import platform
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from core import __version__, recipes
+from core.artifacts.card import CARD_NAME, Card
 from core.artifacts.files import atomic_write_json, sha256_file
-from core.artifacts.log import RunLog
+from core.artifacts.log import Event, Phase, RunLog
 from core.artifacts.rundir import HISTORY_KEYS, new_run_dir
 from core.data import folders, pipeline
 from core.recipes import Recipe
 
 MNIST_VALIDATION = 5_000  # the last training digits validate; the book's L5.3 had none
+EVALUATION_BATCH = 100
 TEMP_PATTERNS = (".model.*.keras", ".model.*.onnx", ".*.json.*.tmp")  # what a killed run leaves half-written
 
 
@@ -59,14 +62,14 @@ def _progress_callback(log: RunLog, epochs: int, steps: int, history: dict, on_e
 
         def on_train_batch_end(self, batch, logs=None):
             if batch % max(1, steps // 20) == 0 or batch + 1 == steps:
-                log("batch", epoch=self.epoch_number, batch=batch + 1, steps=steps,
+                log(Event.BATCH, epoch=self.epoch_number, batch=batch + 1, steps=steps,
                     loss=float(logs.get("loss", np.nan)), accuracy=float(logs.get("accuracy", np.nan)))
 
         def on_epoch_end(self, epoch, logs=None):
             for key in HISTORY_KEYS:
                 history.setdefault(key, []).append(float(logs[key]))
             on_epoch(epoch + 1)
-            log("epoch", epoch=epoch + 1, epochs=epochs, seconds=round(time.time() - self.started, 2),
+            log(Event.EPOCH, epoch=epoch + 1, epochs=epochs, seconds=round(time.time() - self.started, 2),
                 **{k: history[k][-1] for k in HISTORY_KEYS})
 
         @property
@@ -76,23 +79,35 @@ def _progress_callback(log: RunLog, epochs: int, steps: int, history: dict, on_e
     return Progress()
 
 
-def _load_data(recipe: Recipe, data_dir, log: RunLog):
-    """Train/validation/test arrays (uint8 pixels, NHWC) and the data's fingerprint."""
+@dataclass
+class Splits:
+    """The data a run sees: (pixels uint8 NHWC, labels) per split, and what identifies it."""
+
+    train: tuple[np.ndarray, np.ndarray]
+    validation: tuple[np.ndarray, np.ndarray]
+    test: tuple[np.ndarray, np.ndarray]
+    fingerprint: str
+    skipped: list[str] = field(default_factory=list)  # "path: why" of each unreadable image
+
+
+def load_data(recipe: Recipe, data_dir, log: RunLog) -> Splits:
+    """Phase "data": the recipe's splits, decoded with the serving path's preprocessing."""
+    log(Event.PHASE, name=Phase.DATA)
     if recipe.dataset == "mnist":
         path = folders.mnist_path(data_dir)
         (x, y), (x_test, y_test) = folders.load_mnist(data_dir)
         x, x_test = x[..., None], x_test[..., None]
         split = len(x) - MNIST_VALIDATION
-        fp = folders.file_fingerprint(path) if path else "keras-download"
-        return (x[:split], y[:split]), (x[split:], y[split:]), (x_test, y_test), fp, []
+        fingerprint = folders.file_fingerprint(path) if path else "keras-download"
+        return Splits((x[:split], y[:split]), (x[split:], y[split:]), (x_test, y_test), fingerprint)
     root = folders.cats_dogs_root(data_dir)
     size = recipe.input_shape[:2]
     splits = [folders.load_split(root, s, size) for s in folders.SPLITS]
     skipped = [f"{p}: {why}" for s in splits for p, why in s.skipped]
     if skipped:
-        log("warning", message=f"skipped {len(skipped)} unreadable images", files=skipped[:20])
-    fp = folders.fingerprint([p for s in splits for p in s.paths])
-    return *((s.x, s.y) for s in splits), fp, skipped
+        log(Event.WARNING, message=f"skipped {len(skipped)} unreadable images", files=skipped[:20])
+    fingerprint = folders.fingerprint([p for s in splits for p in s.paths])
+    return Splits(*((s.x, s.y) for s in splits), fingerprint, skipped)
 
 
 def compile_model(model, recipe: Recipe):
@@ -104,6 +119,58 @@ def compile_model(model, recipe: Recipe):
     model.compile(optimizer=optimizer, loss=recipe.loss, metrics=["accuracy"])
 
 
+def start_model(recipe: Recipe, base: str | None, log: RunLog, *, run: Path | None = None, resumed: bool = False,
+                start_from: Path | None = None, base_weights: bool = True):
+    """The model to fit: resumed from the run's checkpoint, continued from `start_from` (fine-tuning,
+    L5.22), or built anew; then phase "unfreeze" where the recipe fine-tunes; compiled."""
+    import keras
+
+    from core.training import models
+
+    if resumed:
+        model = keras.models.load_model(run / "model.keras")
+    elif recipe.starts_from:
+        if not start_from or not (Path(start_from) / "model.keras").is_file():
+            raise FileNotFoundError(
+                f"{recipe.id} continues a trained {recipe.starts_from} model: pass --from RUN_DIR "
+                f"(a run of `python -m core train {recipe.starts_from}` holding model.keras)")
+        model = keras.models.load_model(Path(start_from) / "model.keras")
+        source_base = json.loads((Path(start_from) / "state.json").read_text()).get("base")
+        if source_base != base:
+            raise ValueError(f"{start_from} was trained with base {source_base}, not {base}")
+    else:
+        model = models.build(recipe, base, base_weights=base_weights)
+    if recipe.unfreeze_top:
+        log(Event.PHASE, name=Phase.UNFREEZE, layers=models.unfreeze_top(model, base))
+    compile_model(model, recipe)
+    return model
+
+
+def model_to_fit(model, recipe: Recipe, splits: Splits, log: RunLog, verbose: int = 0):
+    """(the model fit trains, its training pairs, its validation pairs). Phase "features" for
+    L5.17: the frozen base runs once over the images and the compiled head trains on its output."""
+    from core.training import models
+
+    if not recipe.precompute_features:
+        return model, splits.train, splits.validation
+    log(Event.PHASE, name=Phase.FEATURES)
+    extract = models.feature_extractor(model)
+    train_xy, val_xy = ((extract.predict(x.astype("float32"), batch_size=32, verbose=verbose), y)
+                        for x, y in (splits.train, splits.validation))
+    head = model.get_layer(models.CLASSIFIER)
+    compile_model(head, recipe)
+    return head, train_xy, val_xy
+
+
+def fit_data(recipe: Recipe, train_xy, val_xy, seed: int):
+    """(training stream, validation set, batches per epoch): the book's steps per epoch over an
+    endless shuffled stream, augmented where the recipe says so (on images, never on features)."""
+    train_ds = pipeline.dataset(*train_xy, recipe.batch_size, shuffle=True, augmentation=recipe.augmentation,
+                                seed=seed, repeat=True)
+    val_ds = pipeline.dataset(*val_xy, recipe.batch_size, shuffle=False)
+    return train_ds, val_ds, recipe.steps_per_epoch(len(train_xy[0]))
+
+
 def _save_checkpoint(model, run: Path, history: dict, epoch: int, meta: dict) -> None:
     tmp = run / f".model.{os.getpid()}.keras"
     model.save(tmp)
@@ -112,121 +179,110 @@ def _save_checkpoint(model, run: Path, history: dict, epoch: int, meta: dict) ->
     atomic_write_json(run / "state.json", {**meta, "epochs_done": epoch})
 
 
-def _confusion(labels: np.ndarray, predicted: np.ndarray, classes: int) -> list[list[int]]:
-    matrix = np.zeros((classes, classes), dtype=int)
-    np.add.at(matrix, (labels.astype(int), predicted.astype(int)), 1)
-    return matrix.tolist()
+def fit(model, fit_model, recipe: Recipe, train_xy, val_xy, *, run: Path, history: dict, done: int, meta: dict,
+        seed: int, log: RunLog, verbose: int) -> None:
+    """Phase "train": epochs `done`+1 .. recipe.epochs, a checkpoint of the whole model after each."""
+    train_ds, val_ds, steps = fit_data(recipe, train_xy, val_xy, seed)
+    log(Event.PHASE, name=Phase.TRAIN, steps=steps)
+    if done >= recipe.epochs:
+        return
+
+    def checkpoint(epoch):
+        _save_checkpoint(model, run, history, epoch, meta)
+
+    fit_model.fit(train_ds, validation_data=val_ds, epochs=recipe.epochs, initial_epoch=done, steps_per_epoch=steps,
+                  shuffle=False, callbacks=[_progress_callback(log, recipe.epochs, steps, history, checkpoint)],
+                  verbose=verbose)
+
+
+def export(model, run: Path, test_xy, log: RunLog) -> float:
+    """Phase "export": model.onnx, parity-checked against Keras on test images; the max abs diff."""
+    from core.training.export import export_onnx
+
+    log(Event.PHASE, name=Phase.EXPORT)
+    return export_onnx(model, run / "model.onnx", test_xy[0][:16].astype("float32"))
+
+
+def evaluate(run: Path, test_xy, log: RunLog) -> tuple[float, list[list[int]]]:
+    """Phase "evaluate": the exported model through the serving path's Predictor on the test
+    split; (accuracy, confusion counts, rows truth and columns prediction)."""
+    from core.serving.inference import Predictor
+
+    log(Event.PHASE, name=Phase.EVALUATE)
+    x_test, y_test = test_xy
+    predictor = Predictor(run, verified=False)  # the card comes after this measurement
+    predicted = np.concatenate([predictor.run(x_test[i:i + EVALUATION_BATCH]).argmax(-1)
+                                for i in range(0, len(x_test), EVALUATION_BATCH)])
+    classes = len(predictor.labels)
+    confusion = np.zeros((classes, classes), dtype=int)
+    np.add.at(confusion, (y_test.astype(int), predicted), 1)
+    return float(np.mean(predicted == y_test)), confusion.tolist()
+
+
+def _open_run(recipe: Recipe, out: Path | None, resume: bool) -> tuple[Path, dict | None]:
+    """The run dir, cleared of what a killed run left half-written; its checkpoint state when resuming."""
+    run = Path(out) if out else new_run_dir(recipe.id)
+    state_path = run / "state.json"
+    state = json.loads(state_path.read_text()) if resume and state_path.is_file() else None
+    if resume and state is None:
+        raise FileNotFoundError(f"{run} has no checkpoint to resume from (state.json missing)")
+    if not resume and (run / CARD_NAME).exists():
+        raise FileExistsError(f"{run} already holds a finished run; choose another --out")
+    run.mkdir(parents=True, exist_ok=True)
+    (run / CARD_NAME).unlink(missing_ok=True)
+    for pattern in TEMP_PATTERNS:
+        for stale in run.glob(pattern):
+            stale.unlink(missing_ok=True)
+    if not resume:  # a restart begins a new log; a resumed run keeps its story
+        (run / "log.jsonl").unlink(missing_ok=True)
+    return run, state
 
 
 def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None, data_dir=None,
           out: Path | None = None, seed: int = 0, start_from: Path | None = None,
           resume: bool = False, base_weights: bool = True, verbose: int = 1) -> Path:
-    """Train, evaluate, export; return the run dir. `resume` continues a killed run in `out`."""
+    """Train, export, evaluate, write the card; return the run dir. `resume` continues a killed
+    run in `out`. Reads top to bottom as the log tells it: data, model, features, train,
+    export, evaluate."""
     import keras
-
-    from core.training import models
-    from core.training.export import export_onnx, onnx_outputs
 
     recipe = recipes.get(recipe_id)
     planned = recipe.epochs
     if epochs:
         recipe = recipes.with_epochs(recipe, epochs)
     base = recipe.base_for(base)
-    run = Path(out) if out else new_run_dir(recipe.id)
-    state_path = run / "state.json"
-    state = json.loads(state_path.read_text()) if resume and state_path.is_file() else None
-    if resume and state is None:
-        raise FileNotFoundError(f"{run} has no checkpoint to resume from (state.json missing)")
-    if not resume and (run / "card.json").exists():
-        raise FileExistsError(f"{run} already holds a finished run; choose another --out")
-    run.mkdir(parents=True, exist_ok=True)
-    (run / "card.json").unlink(missing_ok=True)
-    for pattern in TEMP_PATTERNS:  # a killed run's partial checkpoint, export or JSON write
-        for stale in run.glob(pattern):
-            stale.unlink(missing_ok=True)
-    if not resume:  # a restart begins a new log; a resumed run keeps its story
-        (run / "log.jsonl").unlink(missing_ok=True)
+    run, state = _open_run(recipe, out, resume)
     log = RunLog(run / "log.jsonl")
     started = time.time()
     try:
         keras.utils.set_random_seed(seed)
-        log("start", recipe=recipe.id, base=base, epochs=recipe.epochs, resume=bool(state))
-        log("phase", name="data")
-        train_xy, val_xy, test_xy, fingerprint, skipped = _load_data(recipe, data_dir, log)
-        history: dict = {}
-        done = 0
-        if state:
-            model = keras.models.load_model(run / "model.keras")
-            history = json.loads((run / "history.json").read_text())
-            done = state["epochs_done"]
-        elif recipe.starts_from:
-            source = Path(start_from) if start_from else None
-            if not source or not (source / "model.keras").is_file():
-                raise FileNotFoundError(
-                    f"{recipe.id} continues a trained {recipe.starts_from} model: pass --from RUN_DIR "
-                    f"(a run of `python -m core train {recipe.starts_from}` holding model.keras)")
-            model = keras.models.load_model(source / "model.keras")
-            source_card = json.loads((source / "state.json").read_text())
-            if source_card.get("base") != base:
-                raise ValueError(f"{source} was trained with base {source_card.get('base')}, not {base}")
-        else:
-            model = models.build(recipe, base, base_weights=base_weights)
-        if recipe.unfreeze_top:
-            unfrozen = models.unfreeze_top(model, base)
-            log("phase", name="unfreeze", layers=unfrozen)
-        compile_model(model, recipe)
+        log(Event.START, recipe=recipe.id, base=base, epochs=recipe.epochs, resume=bool(state))
+        splits = load_data(recipe, data_dir, log)
+        model = start_model(recipe, base, log, run=run, resumed=bool(state), start_from=start_from,
+                            base_weights=base_weights)
+        history = json.loads((run / "history.json").read_text()) if state else {}
+        fit_model, train_xy, val_xy = model_to_fit(model, recipe, splits, log, verbose)
         meta = {"recipe": recipe.id, "base": base, "seed": seed, "epochs": recipe.epochs}
-
-        fit_model, fit_train, fit_val = model, train_xy, val_xy
-        if recipe.precompute_features:  # L5.17: the frozen base runs once over the images
-            log("phase", name="features")
-            extract = models.feature_extractor(model)
-            fit_train = (extract.predict(train_xy[0].astype("float32"), batch_size=32, verbose=verbose), train_xy[1])
-            fit_val = (extract.predict(val_xy[0].astype("float32"), batch_size=32, verbose=verbose), val_xy[1])
-            fit_model = model.get_layer("classifier")
-            compile_model(fit_model, recipe)
-        train_ds = pipeline.dataset(*fit_train, recipe.batch_size, shuffle=True, augmentation=recipe.augmentation,
-                                seed=seed, repeat=True)
-        val_ds = pipeline.dataset(*fit_val, recipe.batch_size, shuffle=False)
-        steps = recipe.steps_per_epoch(len(fit_train[0]))
-        log("phase", name="train", steps=steps)
-
-        def checkpoint(epoch):
-            _save_checkpoint(model, run, history, epoch, meta)
-
-        if done < recipe.epochs:
-            fit_model.fit(train_ds, validation_data=val_ds, epochs=recipe.epochs, initial_epoch=done,
-                          steps_per_epoch=steps, shuffle=False,
-                          callbacks=[_progress_callback(log, recipe.epochs, steps, history, checkpoint)],
-                          verbose=verbose)
-
-        log("phase", name="export")
-        x_test, y_test = test_xy
-        diff = export_onnx(model, run / "model.onnx", x_test[:16].astype("float32"))
-        log("phase", name="evaluate")
-        outputs = np.concatenate([onnx_outputs(run / "model.onnx", x_test[i:i + 100].astype("float32"))
-                                  for i in range(0, len(x_test), 100)])
-        predicted = outputs.argmax(-1) if recipe.classes == 10 else (outputs[:, 0] > 0.5).astype(int)
-        accuracy = float(np.mean(predicted == y_test))
-        card = {
-            "recipe": recipe.id, "title": recipe.title, "listings": recipe.listings, "base": base,
-            "epochs": len(history.get("accuracy", [])), "epochs_planned": planned,
-            "batch_size": recipe.batch_size, "steps_per_epoch": steps, "optimizer": recipe.optimizer,
-            "learning_rate": recipe.learning_rate,
-            "seed": seed, "data_fingerprint": fingerprint, "images_skipped": len(skipped),
-            "train_size": int(len(train_xy[0])), "validation_size": int(len(val_xy[0])),
-            "test_size": int(len(y_test)), "test_accuracy": round(accuracy, 4),
-            "confusion": _confusion(y_test, predicted, recipe.classes),
-            "book_test_accuracy": recipe.book_test_accuracy,
-            "seconds": round(time.time() - started, 1), "hardware": hardware(), "versions": versions(),
-            "sha256": sha256_file(run / "model.onnx"), "parity_max_abs_diff": diff,
-            "started_from": str(start_from) if start_from else None,
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
+        fit(model, fit_model, recipe, train_xy, val_xy, run=run, history=history,
+            done=state["epochs_done"] if state else 0, meta=meta, seed=seed, log=log, verbose=verbose)
+        diff = export(model, run, splits.test, log)
+        accuracy, confusion = evaluate(run, splits.test, log)
         atomic_write_json(run / "history.json", history)
-        atomic_write_json(run / "card.json", card)
-        log("done", test_accuracy=card["test_accuracy"], seconds=card["seconds"])
+        card = Card(
+            recipe=recipe.id, title=recipe.title, listings=recipe.listings, base=base,
+            epochs=len(history.get("accuracy", [])), epochs_planned=planned, batch_size=recipe.batch_size,
+            steps_per_epoch=recipe.steps_per_epoch(len(train_xy[0])), optimizer=recipe.optimizer,
+            learning_rate=recipe.learning_rate, seed=seed, data_fingerprint=splits.fingerprint,
+            images_skipped=len(splits.skipped), train_size=int(len(splits.train[0])),
+            validation_size=int(len(splits.validation[0])), test_size=int(len(splits.test[1])),
+            test_accuracy=round(accuracy, 4), confusion=confusion, book_test_accuracy=recipe.book_test_accuracy,
+            seconds=round(time.time() - started, 1), hardware=hardware(), versions=versions(),
+            sha256=sha256_file(run / "model.onnx"), parity_max_abs_diff=diff,
+            started_from=str(start_from) if start_from else None,
+            finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        card.write(run)
+        log(Event.DONE, test_accuracy=card.test_accuracy, seconds=card.seconds)
         return run
     except BaseException as error:
-        log("error", message=f"{type(error).__name__}: {error}")
+        log(Event.ERROR, message=f"{type(error).__name__}: {error}")
         raise

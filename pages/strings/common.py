@@ -1,6 +1,5 @@
 STRINGS = {
     "en": {
-        "app.title": "ConvNet Classroom",
         "nav.section.chapter": "Chapter 5",
         "nav.section.convnets": "5.1 Convnets",
         "nav.section.small_data": "5.2–5.3 Small data",
@@ -23,7 +22,6 @@ STRINGS = {
         "credit.data": "Data: MNIST (Yann LeCun, Corinna Cortes; CC BY-SA 3.0). Cat and dog photos: Kaggle's 2013 \"Dogs vs. Cats\" (Asirra/Petfinder), for research and teaching.",
     },
     "zh-TW": {
-        "app.title": "卷積神經網路教室",
         "nav.section.chapter": "第 5 章",
         "nav.section.convnets": "5.1 卷積神經網路 (Convnets)",
         "nav.section.small_data": "5.2–5.3 小資料集",

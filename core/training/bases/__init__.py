@@ -10,6 +10,8 @@ import importlib
 
 from core.recipes import BASES
 
+PREPROCESS_SUFFIX = "_preprocess"  # the preprocessing layer is named <base>_preprocess (models finds it so)
+
 
 def _module(name: str):
     """The module that implements a base (imported lazily: it imports Keras)."""

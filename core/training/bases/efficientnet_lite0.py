@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from core.training.bases import PREPROCESS_SUFFIX
+
 WEIGHTS_PATH = os.path.join(os.path.dirname(__file__), "efficientnet_lite0.weights.npz")
 
 # (expand ratio, kernel, first stride, output channels, repeats), one row per stage.
@@ -85,7 +87,7 @@ def preprocessing():
     """Raw 0-255 RGB to the (x - 127) / 128 scale Lite0 was trained on."""
     import keras
 
-    return keras.layers.Rescaling(1 / 128, offset=-127 / 128, name="efficientnet_lite0_preprocess")
+    return keras.layers.Rescaling(1 / 128, offset=-127 / 128, name=f"efficientnet_lite0{PREPROCESS_SUFFIX}")
 
 
 def fine_tune_layers(base) -> list:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 
+from core.training.bases import PREPROCESS_SUFFIX
+
 WEIGHTS_FILE = "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
 
 HOW_TO_GET_WEIGHTS = (
@@ -33,7 +35,7 @@ def preprocessing():
     """keras.applications.vgg16.preprocess_input as a layer: RGB->BGR, ImageNet means off."""
     from core.training.layers import CaffePreprocess
 
-    return CaffePreprocess(name="vgg16_preprocess")
+    return CaffePreprocess(name=f"vgg16{PREPROCESS_SUFFIX}")
 
 
 def fine_tune_layers(base) -> list:
