@@ -1,30 +1,16 @@
-"""ConvNet Classroom: a thin router. Pages live in pages/, computation in core/."""
+"""ConvNet Classroom: a thin router. Pages live in pages/ (listed in pages/_registry.py),
+computation in core/."""
 import streamlit as st
 
 from pages._i18n import language_switch, t
+from pages._registry import HOME, sections
 
 st.set_page_config(page_title="ConvNet Classroom", page_icon=":material/neurology:", layout="wide")
 language_switch()
 
-PAGES = {  # section key -> (file, title key, icon)
-    "nav.section.chapter": [("pages/home.py", "nav.home", ":material/home:")],
-    "nav.section.convnets": [
-        ("pages/convolution.py", "nav.convolution", ":material/grid_on:"),
-        ("pages/padding_stride.py", "nav.padding_stride", ":material/straighten:"),
-        ("pages/pooling.py", "nav.pooling", ":material/compress:"),
-        ("pages/architecture.py", "nav.architecture", ":material/account_tree:"),
-    ],
-    "nav.section.small_data": [("pages/augmentation.py", "nav.augmentation", ":material/casino:")],
-    "nav.section.results": [
-        ("pages/predict.py", "nav.predict", ":material/pets:"),
-        ("pages/compare.py", "nav.compare", ":material/monitoring:"),
-        ("pages/train.py", "nav.train", ":material/model_training:"),
-    ],
-}
-
 navigation = st.navigation({
-    t(section): [st.Page(path, title=t(title), icon=icon, default=path == "pages/home.py")
-                 for path, title, icon in entries]
-    for section, entries in PAGES.items()
+    t(f"nav.section.{section}"): [st.Page(page.path, title=t(f"{page.name}.nav"), icon=page.icon,
+                                          default=page == HOME) for page in pages]
+    for section, pages in sections().items()
 })
 navigation.run()

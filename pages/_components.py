@@ -1,6 +1,4 @@
-"""Widgets and figures the explainer pages share, in ONE colour language everywhere:
-input blue, kernel orange, output teal (negative values purple), the current window and the
-output cell it makes outlined in the same black, padding hatched grey, dropped pixels red."""
+"""Widgets and figures the explainer pages share, in the colour language of pages/_theme.py."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,18 +8,11 @@ from plotly.subplots import make_subplots
 
 from core.data.images import BadImage, open_image, prepare_image
 from core.explainers import mechanics
+from pages import _theme as theme
 from pages._i18n import t
 
-BLUE, ORANGE, TEAL, PURPLE, WHITE = "#1d4ed8", "#ea580c", "#0f766e", "#6d28d9", "#ffffff"
-ACCENT = "#111111"  # black stands out on every other colour, also on a washed-out projector
-PADDING = "#9ca3af"
-DROPPED = "#dc2626"
-INPUT = [[0, WHITE], [1, BLUE]]
-KERNEL = [[0, PURPLE], [0.5, WHITE], [1, ORANGE]]  # negative weights purple, as negative outputs
-OUTPUT = [[0, PURPLE], [0.5, WHITE], [1, TEAL]]
-SWATCHES = {"input": ("■", BLUE), "kernel": ("■", ORANGE), "output": ("■", TEAL),
-            "window": ("□", ACCENT), "padding": ("▨", PADDING), "dropped": ("■", DROPPED)}
-FONT = dict(size=16)
+SWATCHES = {"input": ("■", theme.BLUE), "kernel": ("■", theme.ORANGE), "output": ("■", theme.TEAL),
+            "window": ("□", theme.INK), "padding": ("▨", theme.GREY), "dropped": ("■", theme.RED)}
 PHOTO_SIDE = 48  # uploaded photos are resized to this, so single windows stay visible
 DEFAULT_GRID = np.array([  # a small hand-typed "7" (figure 5.1's idea, on a grid one can edit)
     [0, 0, 0, 0, 0, 0, 0],
@@ -67,7 +58,7 @@ def grid(values, scale, *, title: str = "", pads=((0, 0), (0, 0)), window=None, 
         colorscale=scale, zmid=None if zrange else zmid, zmin=zrange[0] if zrange else None,
         zmax=zrange[1] if zrange else None, showscale=False, xgap=1, ygap=1,
         text=[[_label(v) for v in row] for row in shown] if numbers else None,
-        texttemplate="%{text}" if numbers else None, textfont=dict(size=14),
+        texttemplate="%{text}" if numbers else None, textfont=theme.CELL_FONT,
         hovertemplate="(%{y}, %{x}) %{z:.3g}<extra></extra>"))
     bands = [(-left, cols + right, -top, 0), (-left, cols + right, rows, rows + bottom),
              (-left, 0, 0, rows), (cols, cols + right, 0, rows)]
@@ -78,14 +69,14 @@ def grid(values, scale, *, title: str = "", pads=((0, 0), (0, 0)), window=None, 
             ys += [y0 - 0.5, y0 - 0.5, y1 - 0.5, y1 - 0.5, y0 - 0.5, None]
     if xs:
         fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", mode="lines", line=dict(width=0),
-                                 fillpattern=dict(shape="/", fgcolor=PADDING, bgcolor="#f3f4f6"),
+                                 fillpattern=dict(shape="/", fgcolor=theme.GREY, bgcolor=theme.PALE),
                                  hoverinfo="skip", showlegend=False))
-    red = dict(fillcolor=DROPPED, opacity=0.35, line=dict(width=0))
+    red = dict(fillcolor=theme.RED, opacity=0.35, line=dict(width=0))
     for r in dropped[0]:
         fig.add_shape(**_rect(-left, cols + right, r, r + 1), **red)
     for c in dropped[1]:
         fig.add_shape(**_rect(c, c + 1, -top, rows + bottom), **red)
-    outline = dict(line=dict(color=ACCENT, width=5))
+    outline = dict(line=dict(color=theme.INK, width=5))
     if window is not None:
         fig.add_shape(**_rect(window.left, window.left + window.width,
                               window.top, window.top + window.height), **outline)
@@ -93,9 +84,9 @@ def grid(values, scale, *, title: str = "", pads=((0, 0), (0, 0)), window=None, 
         fig.add_shape(**_rect(cell[1], cell[1] + 1, cell[0], cell[0] + 1), **outline)
     small = max(shown.shape) <= 12
     axis = dict(showgrid=False, zeroline=False, showticklabels=small, dtick=1, constrain="domain")
-    fig.update_layout(title=dict(text=title, font=dict(size=18)), height=height, font=FONT,
+    fig.update_layout(title=dict(text=title, font=theme.TITLE_FONT), height=height, font=theme.FONT,
                       margin=dict(l=10, r=10, t=50 if title else 10, b=10),
-                      plot_bgcolor="white", xaxis=axis,
+                      plot_bgcolor=theme.WHITE, xaxis=axis,
                       yaxis=dict(axis, autorange="reversed", scaleanchor="x"))
     return fig
 
@@ -106,15 +97,15 @@ def small_multiples(maps: list[tuple[str, np.ndarray]], columns: int = 4) -> go.
     fig = make_subplots(rows, columns, subplot_titles=[title for title, _ in maps],
                         horizontal_spacing=0.02, vertical_spacing=0.08)
     for i, (_, values) in enumerate(maps):
-        fig.add_trace(go.Heatmap(z=values, colorscale=OUTPUT, zmid=0, showscale=False,
+        fig.add_trace(go.Heatmap(z=values, colorscale=theme.OUTPUT, zmid=0, showscale=False,
                                  hovertemplate="%{z:.3g}<extra></extra>"),
                       row=i // columns + 1, col=i % columns + 1)
     fig.update_xaxes(visible=False, constrain="domain")
     for i in range(1, len(maps) + 1):
         fig.update_yaxes(visible=False, autorange="reversed", scaleanchor=f"x{i}",
                          constrain="domain", row=(i - 1) // columns + 1, col=(i - 1) % columns + 1)
-    fig.update_annotations(font=dict(size=16))
-    fig.update_layout(height=250 * rows, margin=dict(l=10, r=10, t=40, b=10), font=FONT)
+    fig.update_annotations(font=theme.FONT)
+    fig.update_layout(height=250 * rows, margin=dict(l=10, r=10, t=40, b=10), font=theme.FONT)
     return fig
 
 

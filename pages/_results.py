@@ -13,10 +13,8 @@ from core import paths
 from core.artifacts import rundir
 from core.explainers import curves
 from core.serving import evaluate, inference
+from pages import _theme as theme
 from pages._i18n import t
-
-COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#4d7c0f")
-FONT = {"size": 18}  # readable from the back of a classroom
 
 
 @st.cache_data(ttl=10, show_spinner=False)
@@ -63,9 +61,9 @@ def evaluation(info: rundir.RunInfo, root, on_progress=None) -> evaluate.Evaluat
 
 def _layout(fig: go.Figure, height: int, top: int = 50) -> go.Figure:
     """The house style; pages draw these figures with theme=None so the big fonts stay."""
-    fig.update_layout(height=height, font=FONT, margin={"l": 10, "r": 10, "t": top, "b": 10},
-                      legend={"orientation": "h", "y": -0.18, "font": {"size": 16}}, template="plotly_white",
-                      title_font={"size": 22})
+    fig.update_layout(height=height, font=theme.FONT, margin={"l": 10, "r": 10, "t": top, "b": 10},
+                      legend={"orientation": "h", "y": -0.18, "font": theme.FONT}, template="plotly_white",
+                      title_font=theme.TITLE_FONT)
     return fig
 
 
@@ -74,7 +72,7 @@ def probability_bars(labels, probabilities, names=None) -> go.Figure:
     best = max(range(len(probabilities)), key=lambda i: probabilities[i])
     names = names or list(labels)
     fig = go.Figure(go.Bar(x=[float(p) for p in probabilities], y=names, orientation="h",
-                           marker_color=[COLOURS[0] if i == best else "#94a3b8" for i in range(len(names))],
+                           marker_color=[theme.SERIES[0] if i == best else theme.GREY for i in range(len(names))],
                            text=[f"{p:.1%}" for p in probabilities], textposition="auto"))
     fig.update_xaxes(range=[0, 1], visible=False)  # the bars carry their numbers
     fig.update_yaxes(autorange="reversed", type="category")
@@ -83,9 +81,9 @@ def probability_bars(labels, probabilities, names=None) -> go.Figure:
 
 def confusion_figure(matrix, labels) -> go.Figure:
     """Counts, rows the truth and columns the model's answer."""
-    fig = go.Figure(go.Heatmap(z=matrix, x=list(labels), y=list(labels), colorscale="Blues", showscale=False,
+    fig = go.Figure(go.Heatmap(z=matrix, x=list(labels), y=list(labels), colorscale=theme.INPUT, showscale=False,
                                text=[[str(v) for v in row] for row in matrix], texttemplate="%{text}",
-                               textfont={"size": 26}))
+                               textfont=theme.TITLE_FONT))
     fig.update_xaxes(title=t("results.predicted"), side="top")
     fig.update_yaxes(title=t("results.truth"), autorange="reversed")
     return _layout(fig, 340)
@@ -110,7 +108,7 @@ def _add_curves(fig, c: curves.Curves, metric, colour, smoothing, factor, cell, 
         value = c.history[f"val_{metric}"][c.epochs.index(best)]
         fig.add_scatter(x=[best], y=[value], mode="markers", showlegend=False, name=c.label,
                         hovertemplate=t("results.best", epoch=best) + f"<br>{value:.3f}<extra></extra>",
-                        marker={"symbol": "star", "size": 20, "color": colour, "line": {"width": 1.5, "color": "#111"}},
+                        marker={"symbol": "star", "size": 20, "color": colour, "line": {"width": 1.5, "color": theme.INK}},
                         **cell)
     gap = curves.overfitting_gap(c)
     if gap is not None and metric == "accuracy":
@@ -118,7 +116,7 @@ def _add_curves(fig, c: curves.Curves, metric, colour, smoothing, factor, cell, 
         fig.add_scatter(x=[x, x], y=[val, train], mode="lines", showlegend=False, hoverinfo="skip",
                         line={"color": colour, "width": 3}, **cell)
         fig.add_annotation(x=x, y=(train + val) / 2, text=t("results.gap", gap=gap[-1] * 100), showarrow=False,
-                           xanchor="left", xshift=6, font={"color": colour, "size": 15}, **cell)
+                           xanchor="left", xshift=6, font={**theme.FONT, "color": colour}, **cell)
 
 
 def curves_figure(sets: list[curves.Curves], metric: str, smoothing: str = "none",
@@ -130,7 +128,7 @@ def curves_figure(sets: list[curves.Curves], metric: str, smoothing: str = "none
     if not grid:
         fig = go.Figure()
         for i, c in enumerate(sets):
-            _add_curves(fig, c, metric, COLOURS[i % len(COLOURS)], smoothing, factor, {})
+            _add_curves(fig, c, metric, theme.SERIES[i % len(theme.SERIES)], smoothing, factor, {})
         fig.update_layout(title=title)
     else:
         cols = min(3, len(sets))
@@ -140,8 +138,8 @@ def curves_figure(sets: list[curves.Curves], metric: str, smoothing: str = "none
                             vertical_spacing=0.12)
         for i, c in enumerate(sets):
             cell = {"row": i // cols + 1, "col": i % cols + 1}
-            _add_curves(fig, c, metric, COLOURS[i % len(COLOURS)], smoothing, factor, cell, legend=False)
-        fig.update_annotations(font_size=14)
+            _add_curves(fig, c, metric, theme.SERIES[i % len(theme.SERIES)], smoothing, factor, cell, legend=False)
+        fig.update_annotations(font=theme.FONT)
         fig.update_layout(title=title)
         height = 340 * rows + 80
     last = max((c.epochs[-1] for c in sets if c.epochs), default=1)

@@ -7,6 +7,7 @@ import streamlit as st
 from core import recipes
 from core.explainers import architecture
 from pages import _components as ui
+from pages import _theme as theme
 from pages._i18n import t
 
 summary = st.cache_data(architecture.summary, show_spinner=False)
@@ -57,10 +58,10 @@ if len(sizes) > 25:
 labels = [f"{s['height']}×{s['width']}×{s['depth']}" for s in sizes]
 chart = go.Figure(go.Bar(
     x=[f"{i}. {s['layer']}" for i, s in enumerate(sizes)], y=[s["height"] for s in sizes],
-    marker_color=ui.TEAL, text=labels,
+    marker_color=theme.TEAL, text=labels,
     textposition="outside", hovertext=labels, hovertemplate="%{x}: %{hovertext}<extra></extra>"))
-chart.update_layout(height=420, font=ui.FONT, margin=dict(l=10, r=10, t=30, b=10),
-                    yaxis_title=t("architecture.side"), plot_bgcolor="white")
+chart.update_layout(height=420, font=theme.FONT, margin=dict(l=10, r=10, t=30, b=10),
+                    yaxis_title=t("architecture.side"), plot_bgcolor=theme.WHITE)
 ui.show(chart, key="architecture.sizes_fig")
 st.caption(t("architecture.shrinking_caption"))
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.explainers import mechanics
 from pages import _components as ui
+from pages import _theme as theme
 from pages._i18n import t
 
 st.title(t("convolution.title"))
@@ -34,16 +35,16 @@ def draw(row: int, col: int) -> None:
     step = mechanics.window_at(image, kernel, 1, padding, row, col)
     big = st.columns(2)
     with big[0]:
-        ui.show(ui.grid(image, ui.INPUT, title=t("convolution.fig.input"), pads=step.window.pads,
+        ui.show(ui.grid(image, theme.INPUT, title=t("convolution.fig.input"), pads=step.window.pads,
                         window=step.window), key="convolution.input_fig")
     with big[1]:
-        ui.show(ui.grid(output, ui.OUTPUT, title=t("convolution.fig.output"), zmid=0,
+        ui.show(ui.grid(output, theme.OUTPUT, title=t("convolution.fig.output"), zmid=0,
                         cell=(row, col)), key="convolution.output_fig")
     small = st.columns(4)
     for column, (values, scale, zrange, title) in zip(small, [
-        (step.patch, ui.INPUT, (image.min(), image.max()), "convolution.fig.patch"),
-        (kernel, ui.KERNEL, None, "convolution.fig.kernel"),
-        (step.products, ui.KERNEL, None, "convolution.fig.products"),
+        (step.patch, theme.INPUT, (image.min(), image.max()), "convolution.fig.patch"),
+        (kernel, theme.KERNEL, None, "convolution.fig.kernel"),
+        (step.products, theme.KERNEL, None, "convolution.fig.products"),
     ]):
         with column:
             ui.show(ui.grid(values, scale, title=t(title), numbers=True, height=260, zmid=0,

@@ -6,25 +6,17 @@ from core.artifacts.rundir import list_runs
 from core.paths import TRAINED_DIR
 from core.serving import system
 from pages._i18n import t
+from pages._registry import HOME, PAGES
 
 st.title(t("home.title"))
 st.markdown(t("home.intro"))
 
 st.subheader(t("home.map"))
-CHAPTER = [
-    ("home.sec.5_1", "pages/convolution.py", "nav.convolution"),
-    ("home.sec.5_1b", "pages/padding_stride.py", "nav.padding_stride"),
-    ("home.sec.5_1c", "pages/pooling.py", "nav.pooling"),
-    ("home.sec.5_1d", "pages/architecture.py", "nav.architecture"),
-    ("home.sec.5_2", "pages/augmentation.py", "nav.augmentation"),
-    ("home.sec.5_3", "pages/compare.py", "nav.compare"),
-    ("home.sec.pred", "pages/predict.py", "nav.predict"),
-    ("home.sec.train", "pages/train.py", "nav.train"),
-]
-for topic, page, title in CHAPTER:
-    left, right = st.columns([3, 1])
-    left.markdown(t(topic))
-    right.page_link(page, label=t(title))
+for page in PAGES:
+    if page != HOME:
+        left, right = st.columns([3, 1])
+        left.markdown(t(f"{page.name}.topic"))
+        right.page_link(page.path, label=t(f"{page.name}.nav"))
 
 st.subheader(t("home.models"))
 rows = result_rows(list_runs(TRAINED_DIR), every_recipe=False)

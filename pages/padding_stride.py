@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.explainers import mechanics
 from pages import _components as ui
+from pages import _theme as theme
 from pages._i18n import t
 
 MEAN_KERNEL = {3: "blur", 5: "blur_5x5"}  # each output cell: the mean of its window
@@ -51,11 +52,11 @@ def draw(row: int, col: int) -> None:
     where = mechanics.window_geometry(image.shape, window, stride, padding, row, col)
     figures = st.columns([3, 2])
     with figures[0]:
-        ui.show(ui.grid(image, ui.INPUT, title=t("padding_stride.fig.input", size=size),
+        ui.show(ui.grid(image, theme.INPUT, title=t("padding_stride.fig.input", size=size),
                         pads=where.pads, window=where, dropped=(lost, lost),
                         height=520), key="padding_stride.input_fig")
     with figures[1]:
-        ui.show(ui.grid(output, ui.OUTPUT, title=t("padding_stride.fig.output", size=out), zmid=0,
+        ui.show(ui.grid(output, theme.OUTPUT, title=t("padding_stride.fig.output", size=out), zmid=0,
                         cell=(row, col), height=400), key="padding_stride.output_fig")
     st.caption(t("padding_stride.window_at", row=row, col=col, top=where.top, left=where.left))
 

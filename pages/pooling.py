@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.explainers import mechanics
 from pages import _components as ui
+from pages import _theme as theme
 from pages._i18n import t
 
 st.title(t("pooling.title"))
@@ -35,16 +36,16 @@ def draw(row: int, col: int) -> None:
     conv_window = mechanics.window_geometry(image.shape, kernel.shape, 2, "same", row, col)
     top = st.columns(2)
     with top[0]:
-        ui.show(ui.grid(image, ui.INPUT, title=t("pooling.fig.input"), window=conv_window,
+        ui.show(ui.grid(image, theme.INPUT, title=t("pooling.fig.input"), window=conv_window,
                         pads=conv_window.pads, numbers=False), key="pooling.input_fig")
     with top[1]:
-        ui.show(ui.grid(features, ui.OUTPUT, title=t("pooling.fig.features"), zrange=shared,
+        ui.show(ui.grid(features, theme.OUTPUT, title=t("pooling.fig.features"), zrange=shared,
                         window=pool_window, numbers=False), key="pooling.features_fig")
     bottom = st.columns(3)
     for column, (values, name) in zip(bottom, [(biggest, "max"), (mean, "average"),
                                                (strided, "strided")]):
         with column:
-            ui.show(ui.grid(values, ui.OUTPUT, title=t(f"pooling.fig.{name}"), zrange=shared,
+            ui.show(ui.grid(values, theme.OUTPUT, title=t(f"pooling.fig.{name}"), zrange=shared,
                             cell=(row, col), numbers=False, height=330), key=f"pooling.{name}_fig")
             st.metric(t(f"pooling.value.{name}"), f"{values[row, col]:.4g}")
 

@@ -60,12 +60,6 @@ def test_every_literal_key_in_the_code_exists():
     assert not missing
 
 
-def test_app_navigation_keys_exist():
-    app = (REPO / "app.py").read_text(encoding="utf-8")
-    keys = set(re.findall(r'"(nav\.[\w.]+)"', app))
-    assert keys and keys <= set(CATALOG["en"])
-
-
 def test_keys_built_at_run_time_exist():
     """The families the explainer pages format with a variable: t(f"components.kernel.{name}")..."""
     bad_image_codes = [code.value for code in BadImageCode]

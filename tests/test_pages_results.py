@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import paths
 from core.training import launcher
+from pages._registry import PAGES
 from pages.strings import CATALOG
 
 REPO = Path(__file__).resolve().parents[1]
@@ -218,12 +219,14 @@ def test_train_live_to_the_end_then_compare_and_predict_show_the_run(env):
     assert predict.multiselect(key="digit_runs").value == [str(run)]
 
 
-def test_every_results_page_runs_inside_the_router(env):
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-    for name in ("predict", "compare", "train"):
-        at.switch_page(f"pages/{name}.py").run()
-        assert not at.exception, name
-        assert at.title[0].value == CATALOG["en"][f"{name}.title"]
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+@pytest.mark.parametrize("registered", PAGES, ids=lambda registered: registered.name)
+def test_every_page_runs_inside_the_router(env, registered, lang):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+    at.session_state["lang"] = lang
+    at.run().switch_page(registered.path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == CATALOG[lang][f"{registered.name}.title"]
 
 
 def test_every_key_the_results_pages_use_is_in_both_languages():

@@ -1,6 +1,8 @@
 STRINGS = {
     "en": {
         "architecture.title": "The chapter's models, layer by layer",
+        "architecture.nav": "Architectures",
+        "architecture.topic": "5.1–5.3 The chapter's models, layer by layer",
         "architecture.intro": (
             "Each table is `model.summary()` of the real Keras model the app trains, with the arithmetic "
             "behind every parameter count: a convolution has one kh·kw·C_in weight block per "
@@ -50,6 +52,8 @@ STRINGS = {
     },
     "zh-TW": {
         "architecture.title": "本章模型的逐層架構",
+        "architecture.nav": "模型架構",
+        "architecture.topic": "5.1–5.3 本章模型的逐層架構",
         "architecture.intro": (
             "每張表都是本應用實際訓練的 Keras 模型的 `model.summary()`，並附上每個參數數量背後的算式："
             "卷積層的每個濾鏡有一組 kh·kw·C_in 的權重，外加一個偏差 (bias)；Dense 層的每個輸入"

@@ -1,6 +1,8 @@
 STRINGS = {
     "en": {
         "augmentation.title": "Data augmentation",
+        "augmentation.nav": "Data augmentation",
+        "augmentation.topic": "5.2 Data augmentation against overfitting",
         "augmentation.intro": (
             "With only 2,000 training photos, a convnet memorises them. Data augmentation generates more "
             "training data from the photos we have, through random transformations that still look "
@@ -50,6 +52,8 @@ STRINGS = {
     },
     "zh-TW": {
         "augmentation.title": "資料擴增",
+        "augmentation.nav": "資料擴增 (Data augmentation)",
+        "augmentation.topic": "5.2 用資料擴增對抗過度擬合",
         "augmentation.intro": (
             "只有 2,000 張訓練照片時，卷積網路會把它們背起來。資料擴增 (data augmentation) 透過隨機但看起來"
             "仍然合理的變換，從現有照片產生更多訓練資料，讓模型永遠不會看到兩次完全相同的影像"

@@ -1,6 +1,8 @@
 STRINGS = {
     "en": {
         "compare.title": "Compare training strategies",
+        "compare.nav": "Compare strategies",
+        "compare.topic": "5.2–5.3 Five strategies, their curves and the book's",
         "compare.intro": "Five ways to train on 2,000 photos, curve by curve, next to the runs printed in the book.",
         "compare.tab.story": "The chapter's story",
         "compare.tab.runs": "Any runs",
@@ -46,6 +48,8 @@ STRINGS = {
     },
     "zh-TW": {
         "compare.title": "比較訓練策略",
+        "compare.nav": "比較訓練策略",
+        "compare.topic": "5.2–5.3 五種訓練策略的學習曲線與書中結果",
         "compare.intro": "用 2,000 張照片訓練的五種方法，一條條學習曲線對照書中印出的訓練結果。",
         "compare.tab.story": "本章的故事",
         "compare.tab.runs": "任選訓練結果",

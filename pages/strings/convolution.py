@@ -1,6 +1,8 @@
 STRINGS = {
     "en": {
         "convolution.title": "The convolution operation",
+        "convolution.nav": "Convolution",
+        "convolution.topic": "5.1 Introduction to convnets: the convolution operation",
         "convolution.intro": (
             "A convolution layer learns **local** patterns. It slides a small window (3×3 or 5×5) over "
             "its input, stops at every position, multiplies the patch under the window element by element "
@@ -34,6 +36,8 @@ STRINGS = {
     },
     "zh-TW": {
         "convolution.title": "卷積運算",
+        "convolution.nav": "卷積 (Convolution)",
+        "convolution.topic": "5.1 卷積網路簡介：卷積運算",
         "convolution.intro": (
             "卷積層學習的是**局部**樣式。它讓一個小窗口（3×3 或 5×5）在輸入上滑動，在每個位置停下，"
             "把窗口下的區塊與**卷積核 (kernel)** 逐元素相乘，再把乘積加總：這個總和就是輸出的**一格**。"

@@ -1,6 +1,8 @@
 STRINGS = {
     "en": {
         "padding_stride.title": "Padding and strides",
+        "padding_stride.nav": "Padding & stride",
+        "padding_stride.topic": "5.1 Padding, strides, output size",
         "padding_stride.intro": (
             "Without padding (`valid`), a window only stops where it fits entirely, so the output shrinks. "
             "`same` pads the border with zeros so that, at stride 1, the output keeps the input's size. "
@@ -35,6 +37,8 @@ STRINGS = {
     },
     "zh-TW": {
         "padding_stride.title": "填補與步幅",
+        "padding_stride.nav": "填補與步幅 (Padding & stride)",
+        "padding_stride.topic": "5.1 填補 (padding)、步幅 (stride) 與輸出尺寸",
         "padding_stride.intro": (
             "不填補（`valid`）時，窗口只停在能完整放入的位置，所以輸出會變小。`same` 在邊緣補上 0，"
             "讓步幅為 1 時輸出與輸入同樣大小。**步幅 (stride)** 大於 1 會跳過位置，使尺寸按比例縮小"

@@ -1,6 +1,8 @@
 STRINGS = {
     "en": {
         "pooling.title": "Max pooling",
+        "pooling.nav": "Max pooling",
+        "pooling.topic": "5.1 The max-pooling operation",
         "pooling.intro": (
             "Max pooling looks at 2×2 windows with stride 2 and keeps the **largest** value of each: the "
             "feature map is halved in each direction. Below, the same job done three ways on the same "
@@ -34,6 +36,8 @@ STRINGS = {
     },
     "zh-TW": {
         "pooling.title": "最大池化",
+        "pooling.nav": "最大池化 (Max pooling)",
+        "pooling.topic": "5.1 最大池化 (max pooling) 運算",
         "pooling.intro": (
             "最大池化 (max pooling) 以步幅 2 檢視 2×2 的窗口，只保留每個窗口中**最大**的值：特徵圖的長寬"
             "各減半。下面用三種方式在同一個輸入、同一個濾鏡上完成同一件事：對密集的特徵圖做最大池化與"

@@ -1,6 +1,8 @@
 STRINGS = {
     "en": {
         "predict.title": "Ask the models",
+        "predict.nav": "Predict",
+        "predict.topic": "Upload a photo: cat or dog?",
         "predict.intro": "Cat or dog? Which digit? Every trained model looks at the same picture: compare their answers, their confidence and their speed.",
         "predict.tab.photo": "A photo",
         "predict.tab.digit": "A handwritten digit",
@@ -39,6 +41,8 @@ STRINGS = {
     },
     "zh-TW": {
         "predict.title": "問問模型",
+        "predict.nav": "預測",
+        "predict.topic": "上傳照片：是貓還是狗？",
         "predict.intro": "是貓還是狗？是哪個數字？每個訓練好的模型都看同一張圖片：比較它們的答案、信心程度與速度。",
         "predict.tab.photo": "照片",
         "predict.tab.digit": "手寫數字",

@@ -1,6 +1,8 @@
 STRINGS = {
     "en": {
         "train.title": "Train live",
+        "train.nav": "Train live",
+        "train.topic": "Train a recipe yourself and watch the curves grow",
         "train.intro": "Pick a recipe from the chapter and train it here, in the background; the curves grow epoch by epoch. One run at a time on this server. An MNIST run of one epoch takes well under a minute; cats vs dogs runs take minutes per epoch on a CPU.",
         "train.recipe": "Recipe",
         "train.epochs": "Epochs",
@@ -42,6 +44,8 @@ STRINGS = {
     },
     "zh-TW": {
         "train.title": "即時訓練",
+        "train.nav": "即時訓練",
+        "train.topic": "親自訓練模型，看學習曲線逐步成長",
         "train.intro": "從本章選一個訓練配方，在背景中訓練；學習曲線會一個週期 (epoch) 一個週期地長出來。這台伺服器一次只能訓練一個。MNIST 訓練一個週期不到一分鐘；貓狗模型在 CPU 上每個週期需要數分鐘。",
         "train.recipe": "訓練配方",
         "train.epochs": "訓練週期數 (epochs)",

@@ -2,6 +2,7 @@
 driven by Playwright (never `playwright install`: no downloads)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -23,10 +24,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+@contextlib.contextmanager
+def _serve(runs: Path):
+    """`streamlit run app.py` on a free port, until the block ends."""
     port = _free_port()
-    env = {**os.environ, "CONVNET_RUNS": str(tmp_path_factory.mktemp("runs"))}
+    env = {**os.environ, "CONVNET_RUNS": str(runs)}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
@@ -42,9 +44,24 @@ def app_url(tmp_path_factory):
     else:
         server.kill()
         pytest.fail(f"streamlit did not start: {server.stdout.read().decode()[-2000:]}")
-    yield url
-    server.terminate()
-    server.wait(10)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    with _serve(tmp_path_factory.mktemp("runs")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_url(tmp_path):
+    """A server of its own, so the test's first page is the server's first session."""
+    with _serve(tmp_path / "runs") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

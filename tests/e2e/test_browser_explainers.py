@@ -24,7 +24,7 @@ def test_stride_changes_the_output_size_in_chinese(app_url, page):
     page.reload()
     page.get_by_role("heading", name=home).wait_for(timeout=60_000)
     page.get_by_test_id("stSidebar").get_by_text("繁體中文").click()
-    page.get_by_test_id("stSidebarNav").get_by_text(ZH["nav.padding_stride"]).click()
+    page.get_by_test_id("stSidebarNav").get_by_text(ZH["padding_stride.nav"]).click()
     page.get_by_role("heading", name=ZH["padding_stride.title"]).wait_for(timeout=30_000)
     assert "lang=zh-TW" in page.url
 

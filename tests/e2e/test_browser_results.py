@@ -39,7 +39,7 @@ def test_predict_reads_a_probability(app_url, page):
     ready = [info.name for info in list_runs(TRAINED_DIR) if info.ok and info.recipe in CAT_DOG_IDS]
     if not ready:
         pytest.skip(f"no usable cat/dog model in {TRAINED_DIR} yet (the shipped models are still training)")
-    open_page(page, app_url, "nav.predict")
+    open_page(page, app_url, "predict.nav")
     page.locator('input[type="file"]').first.set_input_files(
         files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": generated_photo()}])
     verdict = page.locator("h3").filter(has_text=re.compile(r"\d+\.\d%")).first
@@ -50,7 +50,7 @@ def test_predict_reads_a_probability(app_url, page):
 
 
 def test_compare_draws_the_curves(app_url, page):
-    open_page(page, app_url, "nav.compare")
+    open_page(page, app_url, "compare.nav")
     page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)  # let plotly finish drawing the traces
     assert page.locator(".js-plotly-plot").count() >= 2

@@ -1,0 +1,24 @@
+"""Every figure's colours and font sizes, in one place, so that a colour means the same on every
+page and every figure reads from the back of a classroom.
+
+The explainer pages give colours meanings: input blue, kernel orange, output teal, negative
+values purple, the current window and the output cell it makes outlined in ink, padding hatched
+grey, dropped pixels red. The results pages draw runs in SERIES order, which starts with the same
+blue (also Streamlit's accent: primaryColor in .streamlit/config.toml)."""
+from __future__ import annotations
+
+BLUE, ORANGE, TEAL, PURPLE = "#2563eb", "#ea580c", "#0f766e", "#6d28d9"
+RED, GREEN, PINK, OLIVE = "#dc2626", "#16a34a", "#be185d", "#4d7c0f"
+INK = "#111111"  # black stands out on every other colour, also on a washed-out projector
+GREY = "#9ca3af"  # what steps back: padding, the classes a model did not pick
+PALE = "#f3f4f6"  # behind the padding's hatching
+WHITE = "#ffffff"
+
+SERIES = (BLUE, RED, GREEN, PURPLE, ORANGE, TEAL, PINK, OLIVE)  # one colour per run on a chart
+INPUT = [[0, WHITE], [1, BLUE]]  # also counts, e.g. a confusion matrix
+KERNEL = [[0, PURPLE], [0.5, WHITE], [1, ORANGE]]  # negative weights purple, as negative outputs
+OUTPUT = [[0, PURPLE], [0.5, WHITE], [1, TEAL]]
+
+FONT = {"size": 18}  # every figure's text: axes, legends, subplot titles, notes
+TITLE_FONT = {"size": 22}  # figure titles, and the few numbers a figure is about (a confusion matrix's)
+CELL_FONT = {"size": 14}  # numbers inside grid cells: the largest that fits a 12 × 12 grid's cells
