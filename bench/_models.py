@@ -118,12 +118,13 @@ def sample_images(count: int, grey: bool):
 
     from core.data import folders
     from core.data.images import open_image
+    from core.datasets import CATS_DOGS
 
     try:
         if grey:
             (_, _), (x_test, _) = folders.load_mnist(download=False)
             return [Image.fromarray(x_test[i]) for i in range(count)]
-        paths, _ = folders.split_files(folders.cats_dogs_root(), "test")
+        paths, _ = folders.split_files(folders.cats_dogs_root(), "test", CATS_DOGS.classes)
         step = max(1, len(paths) // count)
         return [open_image(p) for p in paths[::step][:count]]
     except (folders.DataFolderError, OSError):

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from core.data.folders import CLASSES, split_files
+from core.data.folders import split_files
 from core.data.images import BadImage, open_image, prepare_image
+from core.datasets import CATS_DOGS
 
 BATCH = 32
 
@@ -30,7 +31,7 @@ class Evaluation:
     confusion: np.ndarray  # rows: truth, columns: prediction
     mistakes: list[Mistake]  # the most confident mistakes first
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # unreadable files and why
-    labels: tuple[str, ...] = CLASSES
+    labels: tuple[str, ...] = CATS_DOGS.classes
 
     @property
     def total(self) -> int:
@@ -44,8 +45,8 @@ class Evaluation:
 def evaluate(predictor, root: Path, split: str = "test", on_progress=None) -> Evaluation:
     """Predict every image of `root/split/{cats,dogs}` with a Predictor, in batches;
     `on_progress(done, total)` is called after each batch."""
-    paths, labels = split_files(Path(root), split)
-    confusion = np.zeros((len(CLASSES), len(CLASSES)), dtype=int)
+    paths, labels = split_files(Path(root), split, CATS_DOGS.classes)
+    confusion = np.zeros((len(CATS_DOGS.classes), len(CATS_DOGS.classes)), dtype=int)
     mistakes, skipped = [], []
     for start in range(0, len(paths), BATCH):
         batch, kept = [], []

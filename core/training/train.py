@@ -23,7 +23,6 @@ from core.artifacts.rundir import HISTORY_KEYS, new_run_dir
 from core.data import folders, pipeline
 from core.recipes import Recipe
 
-MNIST_VALIDATION = 5_000  # the last training digits validate; the book's L5.3 had none
 TEMP_PATTERNS = (".model.*.keras", ".model.*.onnx", ".*.json.*.tmp")  # what a killed run leaves half-written
 
 
@@ -78,16 +77,16 @@ def _progress_callback(log: RunLog, epochs: int, steps: int, history: dict, on_e
 
 def _load_data(recipe: Recipe, data_dir, log: RunLog):
     """Train/validation/test arrays (uint8 pixels, NHWC) and the data's fingerprint."""
-    if recipe.dataset == "mnist":
+    data = recipe.data
+    if data.layout == "keras_npz":
         path = folders.mnist_path(data_dir)
         (x, y), (x_test, y_test) = folders.load_mnist(data_dir)
         x, x_test = x[..., None], x_test[..., None]
-        split = len(x) - MNIST_VALIDATION
+        split = len(x) - data.validation_from_train
         fp = folders.file_fingerprint(path) if path else "keras-download"
         return (x[:split], y[:split]), (x[split:], y[split:]), (x_test, y_test), fp, []
     root = folders.cats_dogs_root(data_dir)
-    size = recipe.input_shape[:2]
-    splits = [folders.load_split(root, s, size) for s in folders.SPLITS]
+    splits = [folders.load_split(root, s, data.image_size, data.classes) for s in folders.SPLITS]
     skipped = [f"{p}: {why}" for s in splits for p, why in s.skipped]
     if skipped:
         log("warning", message=f"skipped {len(skipped)} unreadable images", files=skipped[:20])
@@ -206,10 +205,11 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
         log("phase", name="evaluate")
         outputs = np.concatenate([onnx_outputs(run / "model.onnx", x_test[i:i + 100].astype("float32"))
                                   for i in range(0, len(x_test), 100)])
-        predicted = outputs.argmax(-1) if recipe.classes == 10 else (outputs[:, 0] > 0.5).astype(int)
+        predicted = (outputs[:, 0] > 0.5).astype(int) if recipe.data.output == "sigmoid" else outputs.argmax(-1)
         accuracy = float(np.mean(predicted == y_test))
         card = {
             "recipe": recipe.id, "title": recipe.title, "listings": recipe.listings, "base": base,
+            "dataset": recipe.dataset,
             "epochs": len(history.get("accuracy", [])), "epochs_planned": planned,
             "batch_size": recipe.batch_size, "steps_per_epoch": steps, "optimizer": recipe.optimizer,
             "learning_rate": recipe.learning_rate,
