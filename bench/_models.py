@@ -65,7 +65,7 @@ def stand_in(recipe_id: str = "scratch") -> Model:
         base = recipe.base_for()
         model = models.build(recipe, base, base_weights=False)
         sample = np.random.default_rng(0).uniform(0, 255, (4, *recipe.input_shape)).astype(np.float32)
-        export_onnx(model, run / "model.onnx", sample)
+        export_onnx(model, run / "model.onnx", sample, recipe.data, "none (random weights)")
         atomic_write_json(run / "history.json", {k: [0.5] for k in HISTORY_KEYS})
         atomic_write_json(run / "card.json", {
             **dict.fromkeys(CARD_KEYS), "recipe": recipe_id, "listings": recipe.listings, "base": base,

@@ -2,10 +2,12 @@
 the images' size and colour, how they are split and where they are found.
 
 A model's output layer and loss follow from its data set's classes (`Dataset.output`), never
-from its name.
+from its name, and an exported model.onnx carries the same facts in its metadata
+(`onnx_metadata`), so serving knows what each output means without guessing.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 LANGUAGES = ("en", "zh-TW")  # the app's languages; every data set names its classes in each
@@ -74,3 +76,16 @@ def get(dataset_id: str) -> Dataset:
     except KeyError:
         raise KeyError(f"unknown dataset {dataset_id!r}; choose one of: {', '.join(DATASETS)}") from None
 
+
+def onnx_metadata(dataset: Dataset, fingerprint: str) -> dict[str, str]:
+    """The metadata_props an exported model.onnx carries, so that it says what its input wants
+    and what its output means (serving reads them back; `fingerprint` names the data it saw)."""
+    height, width = dataset.image_size
+    return {
+        "labels": json.dumps(list(dataset.classes)),
+        "display_names": json.dumps({k: list(v) for k, v in dataset.display_names.items()}, ensure_ascii=False),
+        "dataset": dataset.id,
+        "data_fingerprint": fingerprint,
+        "input": f"pixels: NHWC float32 raw 0-255 {'grey' if dataset.grey else 'RGB'} {height}x{width}",
+        "output": dataset.output,
+    }

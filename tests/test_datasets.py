@@ -1,16 +1,25 @@
-"""Data sets as data: their contents, and recipes and models that follow them (no test of a
-data set's name shapes a model)."""
+"""Data sets as data: their contents, recipes and models that follow them (no test of a data
+set's name shapes a model), and the labels every model.onnx carries in its metadata."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+import shutil
 from pathlib import Path
 
+import numpy as np
+import onnx
+import onnxruntime as ort
 import pytest
 
+from core import __main__ as cli
 from core import datasets, recipes
+from core.artifacts.files import atomic_write_json, sha256_file
 from core.datasets import CATS_DOGS, DATASETS, MNIST, Dataset
+from core.paths import TRAINED_DIR
 from core.training import models
+from core.training.export import OUTPUT_NAME, export_onnx
 
 REPO = Path(__file__).resolve().parents[1]
 SHAPES = Dataset(  # a made-up three-class data set, colour, small
@@ -77,3 +86,78 @@ def test_two_classes_get_one_sigmoid_unit_named_for_the_second(shapes_recipe, mo
     model = models.build(dataclasses.replace(shapes_recipe, dataset=pair.id))
     assert model.output_shape == (None, 1) and model.layers[-1].name == "yes_probability"
     assert model.layers[-1].get_config()["activation"] == "sigmoid"
+
+
+@pytest.mark.slow
+def test_an_exported_model_carries_its_labels(shapes_recipe, tmp_path):
+    model = models.build(shapes_recipe)
+    sample = np.random.default_rng(0).uniform(0, 255, (4, 32, 32, 3)).astype(np.float32)
+    diff = export_onnx(model, tmp_path / "model.onnx", sample, SHAPES, "0123abcd")
+    assert diff <= 1e-4
+    proto = onnx.load(tmp_path / "model.onnx")
+    assert [o.name for o in proto.graph.output] == [OUTPUT_NAME] == ["probabilities"]
+    assert {p.key: p.value for p in proto.metadata_props} == {
+        "labels": '["circles", "squares", "triangles"]',
+        "display_names": '{"en": ["circle", "square", "triangle"], "zh-TW": ["圓形", "正方形", "三角形"]}',
+        "dataset": "shapes", "data_fingerprint": "0123abcd",
+        "input": "pixels: NHWC float32 raw 0-255 RGB 32x32", "output": "softmax"}
+
+
+def unlabel(path: Path) -> None:
+    """model.onnx as exported before the metadata: no metadata_props, output Identity:0."""
+    proto = onnx.load(path)
+    del proto.metadata_props[:]
+    old = proto.graph.output[0].name
+    for node in proto.graph.node:
+        node.output[:] = ["Identity:0" if name == old else name for name in node.output]
+    proto.graph.output[0].name = "Identity:0"
+    onnx.save(proto, path)
+
+
+@pytest.fixture
+def legacy_mnist(tmp_path) -> Path:
+    """A copy of the shipped MNIST model without labels, its card rehashed to match."""
+    run = shutil.copytree(TRAINED_DIR / "mnist", tmp_path / "mnist")
+    unlabel(run / "model.onnx")
+    card = json.loads((run / "card.json").read_text())
+    atomic_write_json(run / "card.json", {**card, "sha256": sha256_file(run / "model.onnx")})
+    return run
+
+
+def test_labelling_changes_only_the_output_name_and_the_metadata(legacy_mnist, capsys):
+    before = legacy_mnist / "before.onnx"
+    shutil.copy(legacy_mnist / "model.onnx", before)
+    card = json.loads((legacy_mnist / "card.json").read_text())
+    assert cli.main(["label", str(legacy_mnist)]) == 0
+    assert "labelled for mnist" in capsys.readouterr().out
+    labelled = json.loads((legacy_mnist / "card.json").read_text())
+    assert labelled == {**card, "sha256": sha256_file(legacy_mnist / "model.onnx")}
+    assert (legacy_mnist / "model.onnx").read_bytes() == (TRAINED_DIR / "mnist" / "model.onnx").read_bytes()
+    pixels = np.random.default_rng(3).uniform(0, 255, (5, 28, 28, 1)).astype(np.float32)
+    old, new = (ort.InferenceSession(str(p), providers=["CPUExecutionProvider"]) for p in (before, legacy_mnist / "model.onnx"))
+    assert np.array_equal(old.run(None, {"pixels": pixels})[0], new.run(None, {"pixels": pixels})[0])
+
+
+def test_labelling_refuses_a_model_that_does_not_fit_the_data_set(legacy_mnist, capsys):
+    card = json.loads((legacy_mnist / "card.json").read_text())
+    atomic_write_json(legacy_mnist / "card.json", {**card, "recipe": "scratch"})
+    onnx_bytes = (legacy_mnist / "model.onnx").read_bytes()
+    assert cli.main(["label", str(legacy_mnist)]) == 2
+    assert "input is N x [28, 28, 1], not N x [150, 150, 3] as cats_and_dogs needs" in capsys.readouterr().err
+    assert (legacy_mnist / "model.onnx").read_bytes() == onnx_bytes
+
+
+@pytest.mark.parametrize("recipe_id", recipes.RECIPE_IDS)
+def test_every_shipped_model_carries_its_data_sets_labels(recipe_id):
+    run = TRAINED_DIR / recipe_id
+    card = json.loads((run / "card.json").read_text())
+    assert card["sha256"] == sha256_file(run / "model.onnx")
+    data = recipes.get(recipe_id).data
+    session = ort.InferenceSession(str(run / "model.onnx"), providers=["CPUExecutionProvider"])
+    assert [o.name for o in session.get_outputs()] == ["probabilities"]
+    metadata = session.get_modelmeta().custom_metadata_map
+    assert json.loads(metadata["labels"]) == list(data.classes)
+    assert json.loads(metadata["display_names"]) == {k: list(v) for k, v in data.display_names.items()}
+    assert metadata["dataset"] == data.id and metadata["output"] == data.output
+    assert metadata["data_fingerprint"] == card["data_fingerprint"]
+    assert metadata["input"] == datasets.onnx_metadata(data, card["data_fingerprint"])["input"]

@@ -201,7 +201,7 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
 
         log("phase", name="export")
         x_test, y_test = test_xy
-        diff = export_onnx(model, run / "model.onnx", x_test[:16].astype("float32"))
+        diff = export_onnx(model, run / "model.onnx", x_test[:16].astype("float32"), recipe.data, fingerprint)
         log("phase", name="evaluate")
         outputs = np.concatenate([onnx_outputs(run / "model.onnx", x_test[i:i + 100].astype("float32"))
                                   for i in range(0, len(x_test), 100)])
