@@ -16,8 +16,11 @@ import pytest
 from core import __main__ as cli
 from core import datasets, recipes
 from core.artifacts.files import atomic_write_json, sha256_file
+from core.artifacts.rundir import CARD_KEYS, HISTORY_KEYS
 from core.datasets import CATS_DOGS, DATASETS, MNIST, Dataset
 from core.paths import TRAINED_DIR
+from core.serving import inference
+from core.serving.inference import ModelUnavailable, Predictor
 from core.training import models
 from core.training.export import OUTPUT_NAME, export_onnx
 
@@ -88,8 +91,15 @@ def test_two_classes_get_one_sigmoid_unit_named_for_the_second(shapes_recipe, mo
     assert model.layers[-1].get_config()["activation"] == "sigmoid"
 
 
+def write_run(run: Path, recipe_id: str) -> None:
+    """A card and history beside run/model.onnx, so that the dir reads as a finished run."""
+    atomic_write_json(run / "history.json", {k: [0.5] for k in HISTORY_KEYS})
+    atomic_write_json(run / "card.json", {**dict.fromkeys(CARD_KEYS), "recipe": recipe_id, "data_fingerprint": "fp",
+                                          "sha256": sha256_file(run / "model.onnx")})
+
+
 @pytest.mark.slow
-def test_an_exported_model_carries_its_labels(shapes_recipe, tmp_path):
+def test_an_exported_model_carries_its_labels_and_serving_reads_them(shapes_recipe, tmp_path):
     model = models.build(shapes_recipe)
     sample = np.random.default_rng(0).uniform(0, 255, (4, 32, 32, 3)).astype(np.float32)
     diff = export_onnx(model, tmp_path / "model.onnx", sample, SHAPES, "0123abcd")
@@ -101,6 +111,12 @@ def test_an_exported_model_carries_its_labels(shapes_recipe, tmp_path):
         "display_names": '{"en": ["circle", "square", "triangle"], "zh-TW": ["圓形", "正方形", "三角形"]}',
         "dataset": "shapes", "data_fingerprint": "0123abcd",
         "input": "pixels: NHWC float32 raw 0-255 RGB 32x32", "output": "softmax"}
+    write_run(tmp_path, "scratch")
+    predictor = Predictor(tmp_path)
+    assert predictor.labels == SHAPES.classes and predictor.display_names == SHAPES.display_names
+    assert (predictor.dataset, predictor.output) == ("shapes", "softmax")
+    probabilities = predictor.run(sample)
+    assert probabilities.shape == (4, 3) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)
 
 
 def unlabel(path: Path) -> None:
@@ -124,6 +140,13 @@ def legacy_mnist(tmp_path) -> Path:
     return run
 
 
+def test_a_model_without_labels_is_unavailable_and_says_how_to_label_it(legacy_mnist):
+    with pytest.raises(ModelUnavailable, match=r"mnist: model.onnx has no labels in its metadata: label it with "
+                                               r"`python -m core label .*mnist`"):
+        Predictor(legacy_mnist)
+    assert str(legacy_mnist.resolve()) not in inference._cache
+
+
 def test_labelling_changes_only_the_output_name_and_the_metadata(legacy_mnist, capsys):
     before = legacy_mnist / "before.onnx"
     shutil.copy(legacy_mnist / "model.onnx", before)
@@ -136,6 +159,7 @@ def test_labelling_changes_only_the_output_name_and_the_metadata(legacy_mnist, c
     pixels = np.random.default_rng(3).uniform(0, 255, (5, 28, 28, 1)).astype(np.float32)
     old, new = (ort.InferenceSession(str(p), providers=["CPUExecutionProvider"]) for p in (before, legacy_mnist / "model.onnx"))
     assert np.array_equal(old.run(None, {"pixels": pixels})[0], new.run(None, {"pixels": pixels})[0])
+    assert Predictor(legacy_mnist).labels == MNIST.classes
 
 
 def test_labelling_refuses_a_model_that_does_not_fit_the_data_set(legacy_mnist, capsys):
