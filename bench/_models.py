@@ -66,7 +66,7 @@ def stand_in(recipe_id: str = "scratch") -> Model:
         base = recipe.base_for()
         model = models.build(recipe, base, base_weights=False)
         sample = np.random.default_rng(0).uniform(0, 255, (4, *recipe.input_shape)).astype(np.float32)
-        export_onnx(model, run / "model.onnx", sample)
+        export_onnx(model, run / "model.onnx", sample, recipe.data, "none (random weights)")
         atomic_write_json(run / "history.json", {k: [0.5] for k in HISTORY_KEYS})
         untrained(recipe, sha256_file(run / "model.onnx")).write(run)
     return Model(recipe_id, run, "stand-in (random weights)", Card.read(run))
@@ -116,12 +116,13 @@ def sample_images(count: int, grey: bool):
 
     from core.data import folders
     from core.data.images import open_image
+    from core.datasets import CATS_DOGS
 
     try:
         if grey:
             (_, _), (x_test, _) = folders.load_mnist(download=False)
             return [Image.fromarray(x_test[i]) for i in range(count)]
-        paths, _ = folders.split_files(folders.cats_dogs_root(), "test")
+        paths, _ = folders.split_files(folders.cats_dogs_root(), "test", CATS_DOGS.classes)
         step = max(1, len(paths) // count)
         return [open_image(p) for p in paths[::step][:count]]
     except (folders.DataFolderError, OSError):

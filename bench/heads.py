@@ -33,7 +33,7 @@ def run(quick: bool) -> dict:
     recipe = recipes.get("feature_extraction")
     epochs = 1 if quick else recipe.epochs
     root = folders.cats_dogs_root()
-    splits = {s: folders.load_split(root, s, recipe.input_shape[:2]) for s in folders.SPLITS}
+    splits = {s: folders.load_split(root, s, recipe.data.image_size, recipe.data.classes) for s in folders.SPLITS}
     if quick:
         splits = {s: folders.Images(i.x[::25], i.y[::25], i.paths[::25], []) for s, i in splits.items()}
     extract = models.feature_extractor(models.build(recipe, recipes.DEFAULT_BASE))

@@ -36,10 +36,11 @@ def missing() -> str | None:
 
 def _subset(root: Path, per_class: int, work: Path) -> Path:
     """A book-layout train/{cats,dogs} of links to the first `per_class` photos of each class."""
-    from core.data.folders import CLASSES, split_files
+    from core.data.folders import split_files
+    from core.datasets import CATS_DOGS
 
-    paths, labels = split_files(root, "train")
-    for label, cls in enumerate(CLASSES):
+    paths, labels = split_files(root, "train", CATS_DOGS.classes)
+    for label, cls in enumerate(CATS_DOGS.classes):
         folder = work / "train" / cls
         folder.mkdir(parents=True)
         for path in [p for p, y in zip(paths, labels, strict=True) if y == label][:per_class]:
@@ -93,16 +94,17 @@ def run(quick: bool) -> dict:
     from core.data import folders, pipeline
     from core.recipes import BOOK_AUGMENTATION, get
 
-    size = get("scratch_augmented").input_shape[:2]
+    data = get("scratch_augmented").data
+    size = data.image_size
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as work:
         root = _subset(folders.cats_dogs_root(), 32, Path(work)) if quick else folders.cats_dogs_root()
-        paths, _ = folders.split_files(root, "train")
+        paths, _ = folders.split_files(root, "train", data.classes)
         for path in paths:  # all read from the page cache: the disk is not what is compared
             path.read_bytes()
         steps = math.ceil(len(paths) / BATCH)  # one pass
 
         start = time.perf_counter()
-        images = folders.load_split(root, "train", size, label="decode train")
+        images = folders.load_split(root, "train", size, data.classes, label="decode train")
         decoded = time.perf_counter() - start
         count = _take(iter(pipeline.dataset(images.x, images.y, BATCH, shuffle=True, augmentation=BOOK_AUGMENTATION)),
                       steps)

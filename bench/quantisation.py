@@ -94,15 +94,16 @@ def _publish(model, int8: Path, stats: dict, meets: bool) -> str:
 def run(quick: bool) -> dict:
     from core import recipes
     from core.data import folders
+    from core.datasets import CATS_DOGS
 
     root = folders.cats_dogs_root()
     models = [m for m in _models.present() if recipes.get(m.recipe).dataset == "cats_and_dogs"]
     if quick:
         models = [min(models, key=lambda m: (m.path / "model.onnx").stat().st_size)] if models else [_models.stand_in()]
     calibration_count, test_count, repeats = (16, 64, (3, 2)) if quick else (160, None, (30, 8))
-    train_paths, train_labels = folders.split_files(root, "train")
+    train_paths, train_labels = folders.split_files(root, "train", CATS_DOGS.classes)
     calibration_paths, _ = _evenly(train_paths, train_labels, calibration_count)
-    test_paths, test_labels = folders.split_files(root, "test")
+    test_paths, test_labels = folders.split_files(root, "test", CATS_DOGS.classes)
     if test_count:
         test_paths, test_labels = _evenly(test_paths, test_labels, test_count)
     rows, targets, notes, data_out = [], [], [], {}

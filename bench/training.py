@@ -27,12 +27,11 @@ def missing() -> str | None:
 
 def _train_size(recipe) -> int:
     from core.data import folders
-    from core.training.train import MNIST_VALIDATION
 
-    if recipe.dataset == "mnist":
-        return 60_000 - MNIST_VALIDATION
+    if recipe.data.layout == "keras_npz":
+        return 60_000 - recipe.data.validation_from_train
     try:
-        return len(folders.split_files(folders.cats_dogs_root(), "train")[0])
+        return len(folders.split_files(folders.cats_dogs_root(), "train", recipe.data.classes)[0])
     except folders.DataFolderError:
         return BOOK_TRAIN_IMAGES
 

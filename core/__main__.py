@@ -61,13 +61,33 @@ def cmd_export(args) -> int:
     from core.training.export import export_onnx
 
     run = Path(args.run_dir)
+    if not (run / CARD_NAME).is_file():  # the card names the recipe and the data the metadata describes
+        raise FileNotFoundError(f"{run / CARD_NAME} is missing: finish the run with "
+                                f"`python -m core train RECIPE --resume --out {run}`, which exports it")
+    card = Card.read(run)
     model = keras.models.load_model(run / "model.keras")
     rng = np.random.default_rng(0)
     sample = rng.uniform(0, 255, (8, *model.input_shape[1:])).astype("float32")
-    diff = export_onnx(model, run / "model.onnx", sample)
-    if (run / CARD_NAME).is_file():
-        Card.read(run).replace(sha256=sha256_file(run / "model.onnx"), parity_max_abs_diff=diff).write(run)
+    diff = export_onnx(model, run / "model.onnx", sample, recipes.get(card.recipe).data, card.data_fingerprint)
+    card.replace(sha256=sha256_file(run / "model.onnx"), parity_max_abs_diff=diff).write(run)
     print(f"{run / 'model.onnx'}: parity max abs diff {diff:.2e}")
+    return 0
+
+
+def cmd_label(args) -> int:
+    from core.artifacts.files import sha256_file
+    from core.artifacts.rundir import read_run
+    from core.training.export import label_file
+
+    for run_dir in args.run_dirs:
+        info = read_run(run_dir)
+        if not info.ok:
+            raise ValueError(f"{run_dir} cannot be labelled: {info.problem}")
+        recipe = recipes.get(info.card.recipe)
+        label_file(info.path / "model.onnx", recipe.data, info.card.data_fingerprint)
+        sha256 = sha256_file(info.path / "model.onnx")
+        info.card.replace(sha256=sha256).write(info.path)
+        print(f"{info.path / 'model.onnx'}: labelled for {recipe.dataset}, sha256 {sha256[:12]}")
     return 0
 
 
@@ -138,9 +158,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--from", dest="start_from", type=Path, help="fine_tuning: the feature_extraction_augmented run to continue")
     s.add_argument("--resume", action="store_true", help="continue the killed run in --out from its last epoch")
     s.set_defaults(func=cmd_train)
-    s = sub.add_parser("export", help="re-export a run's model.keras to model.onnx (parity-checked)")
+    s = sub.add_parser("export", help="re-export a finished run's model.keras to model.onnx (parity-checked, labelled)")
     s.add_argument("run_dir")
     s.set_defaults(func=cmd_export)
+    s = sub.add_parser("label", help="write the data set's labels into existing model.onnx files (graph unchanged) "
+                                     "and their new sha256 into card.json")
+    s.add_argument("run_dirs", nargs="+", metavar="run_dir")
+    s.set_defaults(func=cmd_label)
     s = sub.add_parser("predict", help="predict images with an exported model (JSON out)")
     s.add_argument("model_dir")
     s.add_argument("images", nargs="+")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from core import datasets
+
 
 @dataclass(frozen=True)
 class Base:
@@ -45,14 +47,14 @@ class Recipe:
     id: str
     title: str
     listings: str  # the book's listing numbers this recipe realises
-    dataset: str  # "mnist" or "cats_and_dogs"
-    input_shape: tuple[int, int, int]
+    dataset: str  # an id in core.datasets.DATASETS
     optimizer: str
     learning_rate: float | None  # None: the optimiser's Keras default
     epochs: int
     batch_size: int
     passes_per_epoch: float = 1.0  # fit_generator's steps_per_epoch x batch_size / training images
     conv_filters: tuple[int, ...] = ()  # from-scratch conv stack (3x3, relu, each + MaxPool 2x2)
+    pool_last_conv: bool = True  # L5.1 (MNIST) ends its conv stack without pooling
     dense_units: int = 0
     dropout: float = 0.0  # before the last Dense (scratch) or after the Dense (pretrained head)
     augmentation: Augmentation | None = None
@@ -72,8 +74,17 @@ class Recipe:
         return base
 
     @property
+    def data(self) -> datasets.Dataset:
+        return datasets.get(self.dataset)
+
+    @property
+    def input_shape(self) -> tuple[int, int, int]:
+        """The model's input (height, width, channels): its data set's images."""
+        return (*self.data.image_size, self.data.channels)
+
+    @property
     def classes(self) -> int:
-        return 10 if self.dataset == "mnist" else 2
+        return len(self.data.classes)
 
     def steps_per_epoch(self, train_size: int) -> int:
         """Batches per epoch: the book's fit_generator steps_per_epoch on its 2,000 images."""
@@ -81,7 +92,8 @@ class Recipe:
 
     @property
     def loss(self) -> str:
-        return "sparse_categorical_crossentropy" if self.dataset == "mnist" else "binary_crossentropy"
+        """Binary cross-entropy on one sigmoid unit, or sparse categorical on a softmax."""
+        return "binary_crossentropy" if self.data.output == "sigmoid" else "sparse_categorical_crossentropy"
 
 
 RECIPES: dict[str, Recipe] = {
@@ -92,8 +104,8 @@ RECIPES: dict[str, Recipe] = {
             title="MNIST convnet",
             listings="5.1-5.3",
             dataset="mnist",
-            input_shape=(28, 28, 1),
-            conv_filters=(32, 64, 64),  # L5.1: the last conv has no pooling after it
+            conv_filters=(32, 64, 64),
+            pool_last_conv=False,  # L5.1: the last conv has no pooling after it
             dense_units=64,  # L5.2
             optimizer="rmsprop",
             learning_rate=None,
@@ -106,7 +118,6 @@ RECIPES: dict[str, Recipe] = {
             title="Small convnet from scratch",
             listings="5.5-5.8",
             dataset="cats_and_dogs",
-            input_shape=(150, 150, 3),
             conv_filters=(32, 64, 128, 128),
             dense_units=512,
             optimizer="rmsprop",
@@ -120,7 +131,6 @@ RECIPES: dict[str, Recipe] = {
             title="From scratch + augmentation + dropout",
             listings="5.11-5.14",
             dataset="cats_and_dogs",
-            input_shape=(150, 150, 3),
             conv_filters=(32, 64, 128, 128),
             dense_units=512,
             dropout=0.5,  # L5.13
@@ -137,7 +147,6 @@ RECIPES: dict[str, Recipe] = {
             title="Feature extraction (features computed once)",
             listings="5.16-5.19",
             dataset="cats_and_dogs",
-            input_shape=(150, 150, 3),
             pretrained=True,
             precompute_features=True,  # L5.17
             dense_units=256,  # L5.18
@@ -153,7 +162,6 @@ RECIPES: dict[str, Recipe] = {
             title="Feature extraction + augmentation (frozen base inside the model)",
             listings="5.20-5.21",
             dataset="cats_and_dogs",
-            input_shape=(150, 150, 3),
             pretrained=True,
             dense_units=256,
             augmentation=BOOK_AUGMENTATION,
@@ -168,7 +176,6 @@ RECIPES: dict[str, Recipe] = {
             title="Fine-tuning the top of the base",
             listings="5.22-5.23",
             dataset="cats_and_dogs",
-            input_shape=(150, 150, 3),
             pretrained=True,
             dense_units=256,
             augmentation=BOOK_AUGMENTATION,

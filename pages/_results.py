@@ -14,7 +14,7 @@ from core.artifacts import rundir
 from core.explainers import curves
 from core.serving import evaluate, inference
 from pages import _theme as theme
-from pages._i18n import t
+from pages._i18n import language, t
 
 
 @st.cache_data(ttl=10, show_spinner=False)
@@ -36,6 +36,12 @@ def label(info: rundir.RunInfo) -> str:
     """A shipped model by its recipe's name; a run by its name too, and its folder."""
     name = t(f"recipe.{info.recipe}")
     return name if info.path.parent == paths.TRAINED_DIR else f"{name} · {info.name}"
+
+
+def display_names(names: dict[str, tuple[str, ...]]) -> list[str]:
+    """A model's names for its labels (inference.Predictor.display_names) in the chosen
+    language, English where it has none."""
+    return list(names.get(language(), names["en"]))
 
 
 def load(info: rundir.RunInfo) -> inference.Predictor:

@@ -5,10 +5,10 @@ from PIL import Image
 from core.data.folders import DataFolderError, cats_dogs_root
 from core.data.images import BadImage, open_image, prepare_image
 from core.explainers import digits
-from core.serving.inference import CAT_DOG_LABELS, ModelUnavailable
+from core.serving.inference import ModelUnavailable
 from pages import _canvas
 from pages._i18n import t
-from pages._results import confusion_figure, evaluation, label, load, models, probability_bars
+from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
 SHOWN = 300  # px: the original and what the model sees, side by side
@@ -51,7 +51,7 @@ def judge(info, image: Image.Image) -> tuple[int, int] | None:
         st.warning(t("predict.unavailable", reason=str(error)))
         return None
     prediction = model.predict(image)
-    verdict(prediction, [t(f"predict.label.{name}") for name in prediction.labels])
+    verdict(prediction, display_names(model.display_names))
     st.caption(t("predict.latency", ms=prediction.latency_ms, provider=model.provider.replace("ExecutionProvider", ""),
                  accuracy=model.card.test_accuracy))
     return model.size
@@ -113,8 +113,8 @@ with digit_tab:
                 st.info(t("predict.digit.empty"))
             else:
                 st.image(drawn.resize((140, 140), Image.Resampling.NEAREST), caption=t("predict.digit.sees"))
-                prediction = load(info).predict(drawn)
-                verdict(prediction, list(prediction.labels))
+                model = load(info)
+                verdict(model.predict(drawn), display_names(model.display_names))
 
 with batch_tab:
     st.markdown(t("predict.batch.intro"))
@@ -127,7 +127,6 @@ with batch_tab:
     if root and ready and st.button(t("predict.batch.run"), type="primary", key="batch_run"):
         st.session_state["batch_on"] = True
     if root and ready and st.session_state.get("batch_on"):
-        names = [t(f"predict.label.{name}") for name in CAT_DOG_LABELS]
         for info in ready:
             st.subheader(label(info))
             bar = st.progress(0.0, text=t("predict.batch.progress", done=0, total="…"))
@@ -139,6 +138,7 @@ with batch_tab:
                 continue
             finally:
                 bar.empty()
+            names = display_names(load(info).display_names)
             matrix, gallery = st.columns([1, 2])
             matrix.metric(t("predict.batch.accuracy"), f"{result.accuracy:.1%}",
                           help=t("predict.batch.count", n=result.total))

@@ -160,7 +160,7 @@ def test_cli_predict_prints_json(trained_runs, tiny_cats_dogs, capsys):
     image = next((tiny_cats_dogs / "test" / "dogs").iterdir())
     assert cli.main(["predict", str(trained_runs["scratch"]), str(image)]) == 0
     result = json.loads(capsys.readouterr().out)[0]
-    assert result["label"] in ("cat", "dog") and 0 <= result["probabilities"]["dog"] <= 1
+    assert result["label"] in ("cats", "dogs") and 0 <= result["probabilities"]["dogs"] <= 1
 
 
 def test_cli_summary_and_recipes(capsys):

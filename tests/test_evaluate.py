@@ -9,7 +9,7 @@ class RednessJudge:
     """A stand-in Predictor: says dog in proportion to how red the image is (the generated
     dogs are reddish squares, the cats bluish discs)."""
 
-    size, grey, labels = (16, 16), False, ("cat", "dog")
+    size, grey, labels = (16, 16), False, ("cats", "dogs")
 
     def __init__(self):
         self.batches = []

@@ -23,6 +23,7 @@ from core.artifacts.card import Card
 from core.artifacts.log import read_log
 from core.artifacts.rundir import list_runs, read_run
 from core.data.folders import DataFolderError, cats_dogs_root, load_split
+from core.datasets import CATS_DOGS
 
 REPO = Path(__file__).resolve().parents[1]
 STEPS = 80  # batches of 64 per epoch: an epoch lasts about a second, time enough to be killed in
@@ -177,7 +178,7 @@ def test_unreadable_images_are_skipped_and_named(tiny_cats_dogs, tmp_path):
     data = shutil.copytree(tiny_cats_dogs, tmp_path / "data")
     (data / "test" / "cats" / "empty.jpg").write_bytes(b"")
     (data / "test" / "dogs" / "folder.jpg").mkdir()  # a folder with an image's name
-    images = load_split(data, "test", size=(32, 32))
+    images = load_split(data, "test", size=(32, 32), classes=CATS_DOGS.classes)
     assert len(images.x) == len(images.y) == 8
     skipped = {path.name: why for path, why in images.skipped}
     assert skipped.keys() == {"empty.jpg", "folder.jpg"} and skipped["empty.jpg"].startswith("empty")
@@ -188,7 +189,7 @@ def test_a_class_with_no_readable_image_is_an_error_naming_a_file(tiny_cats_dogs
     for image in (data / "test" / "cats").iterdir():
         image.write_bytes(b"<html>404</html>")
     with pytest.raises(DataFolderError, match=r"test/cats has no readable images \(e.g. cat.0.jpg: not_image"):
-        load_split(data, "test", size=(32, 32))
+        load_split(data, "test", size=(32, 32), classes=CATS_DOGS.classes)
 
 
 def test_training_skips_and_counts_unreadable_images(tmp_path_factory, tiny_cats_dogs):

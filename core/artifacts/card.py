@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from core import recipes
 from core.artifacts.files import atomic_write_json
 
 CARD_VERSION = 2
@@ -50,6 +51,7 @@ class Card:
     started_from: str | None  # the run fine-tuning continued
     finished: str  # ISO time, UTC
     steps_per_epoch: int | None = None  # None on version 1 cards written before it was recorded
+    dataset: str | None = None  # the data set's id (version 1 cards: their recipe's)
     version: int = CARD_VERSION
 
     @property
@@ -67,6 +69,8 @@ class Card:
         if not isinstance(data, dict):
             raise CardError("card.json is not a JSON object")
         data = {"version": 1, **data}
+        if "dataset" not in data and data.get("recipe") in recipes.RECIPES:
+            data["dataset"] = recipes.RECIPES[data["recipe"]].dataset
         fields = {f.name: f for f in dataclasses.fields(cls)}
         missing = [name for name, f in fields.items() if name not in data
                    and f.default is dataclasses.MISSING]
@@ -104,7 +108,8 @@ def untrained(recipe, sha256: str, **fields) -> Card:
     """The card of a model exported without training (benchmarks' random-weight stand-ins,
     tests): the recipe's own numbers, zeros for what no run measured; `fields` override."""
     values = dict(
-        recipe=recipe.id, title=recipe.title, listings=recipe.listings, base=recipe.base_for(), epochs=0,
+        recipe=recipe.id, title=recipe.title, listings=recipe.listings, base=recipe.base_for(),
+        dataset=recipe.dataset, epochs=0,
         epochs_planned=recipe.epochs, batch_size=recipe.batch_size, optimizer=recipe.optimizer,
         learning_rate=recipe.learning_rate, seed=0, data_fingerprint="none", images_skipped=0, train_size=0,
         validation_size=0, test_size=0, test_accuracy=0.0, confusion=[], book_test_accuracy=recipe.book_test_accuracy,

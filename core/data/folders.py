@@ -1,4 +1,5 @@
-"""The chapter's data: MNIST and the book's cats-vs-dogs split (Listing 5.4).
+"""The chapter's data: MNIST and the book's cats-vs-dogs split (Listing 5.4), where
+core.datasets says they are; class folders and their order come from the data set.
 
 Where data is found: an explicit argument, then $CONVNET_DATA, then `../shared/data` beside
 the checkout, then Keras' cache; downloading (MNIST only) comes last. TensorFlow is imported
@@ -15,11 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from core.data.images import BadImage, open_image, prepare_image
+from core.datasets import CATS_DOGS, MNIST
 from core.paths import SHARED_DATA
 from core.progress import progress
 
 SPLITS = ("train", "validation", "test")
-CLASSES = ("cats", "dogs")  # label 0 = cat, 1 = dog (flow_from_directory's alphabetical order)
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp")
 
 
@@ -37,15 +38,16 @@ def data_root(explicit: str | Path | None = None) -> Path | None:
 
 def mnist_path(explicit: str | Path | None = None) -> Path | None:
     """A local mnist.npz: a file or root given, the data roots, then Keras' cache."""
+    file = Path(MNIST.path).name
     candidates = []
     if explicit:
         explicit = Path(explicit)
-        candidates += [explicit, explicit / "mnist.npz", explicit / "mnist" / "mnist.npz"]
+        candidates += [explicit, explicit / file, explicit / MNIST.path]
     root = data_root()
     if root:
-        candidates.append(root / "mnist" / "mnist.npz")
+        candidates.append(root / MNIST.path)
     keras_home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
-    candidates.append(keras_home / "datasets" / "mnist.npz")
+    candidates.append(keras_home / "datasets" / file)
     return next((c for c in candidates if c.is_file()), None)
 
 
@@ -68,31 +70,32 @@ def load_mnist(explicit: str | Path | None = None, download: bool = True):
 def cats_dogs_root(explicit: str | Path | None = None) -> Path:
     """The book-layout folder {train,validation,test}/{cats,dogs}, checked; or a clear error
     that names what is missing."""
+    classes = CATS_DOGS.classes
     candidates = [Path(explicit)] if explicit else []
     if explicit:
-        candidates.append(Path(explicit) / "cats_and_dogs_small")
+        candidates.append(Path(explicit) / CATS_DOGS.path)
     root = data_root()
     if root and not explicit:
-        candidates.append(root / "cats_and_dogs_small")
+        candidates.append(root / CATS_DOGS.path)
     problem = None
     for candidate in candidates:
         if not candidate.is_dir():
             continue
-        missing = [f"{s}/{c}" for s in SPLITS for c in CLASSES if not (candidate / s / c).is_dir()]
+        missing = [f"{s}/{c}" for s in SPLITS for c in classes if not (candidate / s / c).is_dir()]
         if missing:
             problem = problem or f"{candidate} lacks {', '.join(missing)}"
             continue
         for split in SPLITS:
-            for cls in CLASSES:
+            for cls in classes:
                 if not any(_images(candidate / split / cls)):
                     raise DataFolderError(
                         f"{candidate / split / cls} has no images ({', '.join(IMAGE_SUFFIXES)}): put the "
                         f"{cls} there, or rebuild the folder with `python -m core prepare-data`")
         return candidate
-    where = explicit or "../shared/data/cats_and_dogs_small or $CONVNET_DATA"
+    where = explicit or f"../shared/data/{CATS_DOGS.path} or $CONVNET_DATA"
     raise DataFolderError(
         f"{problem or f'no cats-vs-dogs folder at {where}'}: expected train/, validation/ and test/, "
-        "each with cats/ and dogs/ inside. Build one from Kaggle's images with "
+        f"each with {' and '.join(c + '/' for c in classes)} inside. Build one from Kaggle's images with "
         "`python -m core prepare-data SOURCE --out DIR`."
     )
 
@@ -101,10 +104,10 @@ def _images(folder: Path):
     return (p for p in sorted(folder.iterdir()) if p.suffix.lower() in IMAGE_SUFFIXES)
 
 
-def split_files(root: Path, split: str) -> tuple[list[Path], np.ndarray]:
-    """Paths and labels (0 cat, 1 dog) of one split."""
+def split_files(root: Path, split: str, classes: tuple[str, ...]) -> tuple[list[Path], np.ndarray]:
+    """Paths and labels (label i: the folder classes[i]) of one split."""
     paths, labels = [], []
-    for label, cls in enumerate(CLASSES):
+    for label, cls in enumerate(classes):
         found = list(_images(root / split / cls))
         paths += found
         labels += [label] * len(found)
@@ -119,10 +122,11 @@ class Images:
     skipped: list[tuple[Path, str]]  # unreadable files and why
 
 
-def load_split(root: Path, split: str, size: tuple[int, int], label: str | None = None) -> Images:
+def load_split(root: Path, split: str, size: tuple[int, int], classes: tuple[str, ...],
+               label: str | None = None) -> Images:
     """Decode one split in parallel threads with the serving path's own preprocessing.
     Unreadable images are skipped and counted, never fatal, unless a class has none left."""
-    paths, labels = split_files(root, split)
+    paths, labels = split_files(root, split, classes)
 
     def decode(path: Path):
         try:
@@ -134,7 +138,7 @@ def load_split(root: Path, split: str, size: tuple[int, int], label: str | None 
         results = list(progress(pool.map(decode, paths), total=len(paths), label=label or f"decode {split}"))
     keep = [i for i, (array, _) in enumerate(results) if array is not None]
     skipped = [(paths[i], results[i][1]) for i in range(len(paths)) if results[i][0] is None]
-    for label_id, cls in enumerate(CLASSES):
+    for label_id, cls in enumerate(classes):
         if not any(labels[i] == label_id for i in keep):
             why = next((f"e.g. {p.name}: {w}" for p, w in skipped if p.parent.name == cls), "no image files")
             raise DataFolderError(
@@ -165,7 +169,7 @@ def sample_photos(per_class: int = 4) -> list:
     except DataFolderError:
         return []
     photos = []
-    for cls in CLASSES:
+    for cls in CATS_DOGS.classes:
         folder = root / "train" / cls
         photos += sorted(folder.iterdir())[:per_class]
     return photos

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from core.data.folders import CLASSES, SPLITS, DataFolderError
+from core.data.folders import SPLITS, DataFolderError
 from core.data.images import BadImage, open_image
+from core.datasets import CATS_DOGS
 from core.progress import progress
 
 SPLIT_RANGES = {"train": range(0, 1000), "validation": range(1000, 1500), "test": range(1500, 2000)}
@@ -147,9 +148,9 @@ def build_split(source: Path, out: Path) -> dict:
     _check_out(out)
     with _source(source) as (kind, candidates, refused):
         by_class = {cls: sorted((c for c in candidates if c.cls == cls), key=lambda c: c.number)
-                    for cls in CLASSES}
+                    for cls in CATS_DOGS.classes}
         if any(len(found) < PER_CLASS for found in by_class.values()):
-            counts = " and ".join(f"{len(by_class[c])} {c}" for c in CLASSES)
+            counts = " and ".join(f"{len(by_class[c])} {c}" for c in CATS_DOGS.classes)
             pattern = "cat.N.jpg/dog.N.jpg" if kind == "kaggle_folder" else "PetImages/Cat|Dog/N.jpg"
             raise DataFolderError(
                 f"{source} holds {counts} images named {pattern}; the split needs {PER_CLASS} of each. "
@@ -158,7 +159,7 @@ def build_split(source: Path, out: Path) -> dict:
         tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-"))
         try:
             skipped: list[str] = []
-            for cls in CLASSES:
+            for cls in CATS_DOGS.classes:
                 for split in SPLITS:
                     (tmp / split / cls).mkdir(parents=True)
                 with contextlib.closing(_readable(by_class[cls], skipped)) as readable:
@@ -172,7 +173,7 @@ def build_split(source: Path, out: Path) -> dict:
                         (tmp / split / cls / f"{PREFIX[cls]}.{index}.jpg").write_bytes(found[1])
             report = {
                 "source": str(source), "kind": kind, "out": str(out),
-                "counts": {s: {c: sum(1 for _ in (tmp / s / c).iterdir()) for c in CLASSES} for s in SPLITS},
+                "counts": {s: {c: sum(1 for _ in (tmp / s / c).iterdir()) for c in CATS_DOGS.classes} for s in SPLITS},
                 "skipped_corrupt": {"count": len(skipped), "first": skipped[:REPORT_NAMES]},
                 "refused": {"count": len(refused), "first": refused[:REPORT_NAMES]},
             }

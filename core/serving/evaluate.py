@@ -1,4 +1,4 @@
-"""Batch mode: a model judges a whole split of the cats-vs-dogs folder.
+"""Batch mode: a model judges a whole split of a data folder, one subfolder per label.
 
 The confusion matrix and the misclassified images (with the probabilities the model gave
 them) show *how* a model fails, which one test-accuracy number hides. Serving path only:
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.data.folders import CLASSES, split_files
+from core.data.folders import split_files
 from core.data.images import BadImage, open_image, prepare_image
 
 BATCH = 32
@@ -21,7 +21,7 @@ BATCH = 32
 @dataclass
 class Mistake:
     path: Path
-    label: int  # the truth (0 cat, 1 dog)
+    label: int  # the truth (an index into the model's labels)
     probabilities: np.ndarray  # what the model gave each class
 
 
@@ -30,7 +30,6 @@ class Evaluation:
     confusion: np.ndarray  # rows: truth, columns: prediction
     mistakes: list[Mistake]  # the most confident mistakes first
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # unreadable files and why
-    labels: tuple[str, ...] = CLASSES
 
     @property
     def total(self) -> int:
@@ -42,10 +41,10 @@ class Evaluation:
 
 
 def evaluate(predictor, root: Path, split: str = "test", on_progress=None) -> Evaluation:
-    """Predict every image of `root/split/{cats,dogs}` with a Predictor, in batches;
-    `on_progress(done, total)` is called after each batch."""
-    paths, labels = split_files(Path(root), split)
-    confusion = np.zeros((len(CLASSES), len(CLASSES)), dtype=int)
+    """Predict every image of `root/split/<label>/` with a Predictor (its labels name the
+    folders), in batches; `on_progress(done, total)` is called after each batch."""
+    paths, labels = split_files(Path(root), split, predictor.labels)
+    confusion = np.zeros((len(predictor.labels), len(predictor.labels)), dtype=int)
     mistakes, skipped = [], []
     for start in range(0, len(paths), BATCH):
         batch, kept = [], []

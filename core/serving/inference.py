@@ -1,11 +1,16 @@
 """Serving: any image in, probabilities out, through onnxruntime (no TensorFlow here).
 
+What the outputs mean comes from the model file itself: the labels, their display names, the
+data set and the output's kind are in model.onnx's metadata (written at export, see
+core.training.export), so a model is served only with them.
+
 `prepare_image` is the one preprocessing function: training (core.data.folders) calls it too, so the
 resize a model saw while learning is the resize it gets at prediction time. Scaling and
 normalisation live inside the ONNX graph, which takes raw 0-255 pixels (the ONNX contract).
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -18,9 +23,6 @@ from PIL import Image
 
 from core.artifacts.rundir import read_run
 from core.data.images import prepare_image
-
-MNIST_LABELS = tuple(str(d) for d in range(10))
-CAT_DOG_LABELS = ("cat", "dog")
 
 
 class ModelUnavailable(RuntimeError):
@@ -37,7 +39,7 @@ def providers() -> list[str]:
 @dataclass
 class Prediction:
     probabilities: np.ndarray  # one per label
-    labels: tuple[str, ...]
+    labels: tuple[str, ...]  # the data set's class names
     latency_ms: float
 
     @property
@@ -73,13 +75,21 @@ class Predictor:
         _, height, width, channels = model_input.shape
         self.size = (int(height), int(width))
         self.grey = channels == 1
-        self.labels = MNIST_LABELS if self.session.get_outputs()[0].shape[-1] == 10 else CAT_DOG_LABELS
+        metadata = self.session.get_modelmeta().custom_metadata_map
+        if "labels" not in metadata:
+            raise ModelUnavailable(f"{info.name}: model.onnx has no labels in its metadata: label it with "
+                                   f"`python -m core label {info.path}`")
+        self.labels: tuple[str, ...] = tuple(json.loads(metadata["labels"]))  # class names, label i first
+        self.display_names: dict[str, tuple[str, ...]] = {  # language -> one name per label
+            language: tuple(names) for language, names in json.loads(metadata["display_names"]).items()}
+        self.dataset: str = metadata["dataset"]
+        self.output: str = metadata["output"]  # "sigmoid" (the probability of labels[1]) or "softmax"
         self.provider = self.session.get_providers()[0]
 
     def run(self, batch: np.ndarray) -> np.ndarray:
         """Raw NHWC 0-255 float32 batch -> per-label probabilities (N x labels)."""
         out = self.session.run(None, {self.input_name: np.ascontiguousarray(batch, dtype=np.float32)})[0]
-        if out.shape[-1] == 1:  # the dog probability (sigmoid) -> [cat, dog]
+        if self.output == "sigmoid":  # the second label's probability -> both labels'
             out = np.concatenate([1.0 - out, out], axis=-1)
         return out
 

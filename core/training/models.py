@@ -26,17 +26,24 @@ def _scratch(recipe: Recipe):
     last = len(recipe.conv_filters) - 1
     for i, filters in enumerate(recipe.conv_filters):
         x = layers.Conv2D(filters, 3, activation="relu", name=f"conv{i + 1}")(x)
-        if recipe.dataset != "mnist" or i < last:  # MNIST's last conv has no pooling (L5.1)
+        if recipe.pool_last_conv or i < last:
             x = layers.MaxPooling2D(2, name=f"pool{i + 1}")(x)
     x = layers.Flatten(name="flatten")(x)
     if recipe.dropout:
         x = layers.Dropout(recipe.dropout, name="dropout")(x)  # L5.13
     x = layers.Dense(recipe.dense_units, activation="relu", name="dense")(x)
-    if recipe.classes == 10:
-        outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
-    else:
-        outputs = layers.Dense(1, activation="sigmoid", name="dog_probability")(x)
-    return keras.Model(inputs, outputs, name=recipe.id)
+    return keras.Model(inputs, _output_layer(recipe)(x), name=recipe.id)
+
+
+def _output_layer(recipe: Recipe):
+    """What the data set's classes call for: one sigmoid unit, the probability of the second
+    class (e.g. dog_probability), or a softmax over every class."""
+    from keras import layers
+
+    data = recipe.data
+    if data.output == "sigmoid":
+        return layers.Dense(1, activation="sigmoid", name=f"{data.display_names['en'][1].lower()}_probability")
+    return layers.Dense(len(data.classes), activation="softmax", name="probabilities")
 
 
 def head(recipe: Recipe, base: str, feature_shape, pooling: str | None = None):
@@ -52,8 +59,7 @@ def head(recipe: Recipe, base: str, feature_shape, pooling: str | None = None):
     x = layers.Dense(recipe.dense_units, activation="relu", name="dense")(x)
     if recipe.dropout:
         x = layers.Dropout(recipe.dropout, name="dropout")(x)  # L5.18
-    outputs = layers.Dense(1, activation="sigmoid", name="dog_probability")(x)
-    return keras.Model(features, outputs, name=CLASSIFIER)
+    return keras.Model(features, _output_layer(recipe)(x), name=CLASSIFIER)
 
 
 def _pretrained(recipe: Recipe, base: str, base_weights: bool):

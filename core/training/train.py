@@ -25,7 +25,6 @@ from core.artifacts.rundir import HISTORY_KEYS, new_run_dir
 from core.data import folders, pipeline
 from core.recipes import Recipe
 
-MNIST_VALIDATION = 5_000  # the last training digits validate; the book's L5.3 had none
 EVALUATION_BATCH = 100
 TEMP_PATTERNS = (".model.*.keras", ".model.*.onnx", ".*.json.*.tmp")  # what a killed run leaves half-written
 
@@ -93,16 +92,16 @@ class Splits:
 def load_data(recipe: Recipe, data_dir, log: RunLog) -> Splits:
     """Phase "data": the recipe's splits, decoded with the serving path's preprocessing."""
     log(Event.PHASE, name=Phase.DATA)
-    if recipe.dataset == "mnist":
+    data = recipe.data
+    if data.layout == "keras_npz":
         path = folders.mnist_path(data_dir)
         (x, y), (x_test, y_test) = folders.load_mnist(data_dir)
         x, x_test = x[..., None], x_test[..., None]
-        split = len(x) - MNIST_VALIDATION
+        split = len(x) - data.validation_from_train
         fingerprint = folders.file_fingerprint(path) if path else "keras-download"
         return Splits((x[:split], y[:split]), (x[split:], y[split:]), (x_test, y_test), fingerprint)
     root = folders.cats_dogs_root(data_dir)
-    size = recipe.input_shape[:2]
-    splits = [folders.load_split(root, s, size) for s in folders.SPLITS]
+    splits = [folders.load_split(root, s, data.image_size, data.classes) for s in folders.SPLITS]
     skipped = [f"{p}: {why}" for s in splits for p, why in s.skipped]
     if skipped:
         log(Event.WARNING, message=f"skipped {len(skipped)} unreadable images", files=skipped[:20])
@@ -195,12 +194,14 @@ def fit(model, fit_model, recipe: Recipe, train_xy, val_xy, *, run: Path, histor
                   verbose=verbose)
 
 
-def export(model, run: Path, test_xy, log: RunLog) -> float:
-    """Phase "export": model.onnx, parity-checked against Keras on test images; the max abs diff."""
+def export(model, recipe: Recipe, run: Path, splits: Splits, log: RunLog) -> float:
+    """Phase "export": model.onnx labelled with its data set, parity-checked against Keras on
+    test images; the max abs diff."""
     from core.training.export import export_onnx
 
     log(Event.PHASE, name=Phase.EXPORT)
-    return export_onnx(model, run / "model.onnx", test_xy[0][:16].astype("float32"))
+    return export_onnx(model, run / "model.onnx", splits.test[0][:16].astype("float32"), recipe.data,
+                       splits.fingerprint)
 
 
 def evaluate(run: Path, test_xy, log: RunLog) -> tuple[float, list[list[int]]]:
@@ -265,11 +266,11 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
         meta = {"recipe": recipe.id, "base": base, "seed": seed, "epochs": recipe.epochs}
         fit(model, fit_model, recipe, train_xy, val_xy, run=run, history=history,
             done=state["epochs_done"] if state else 0, meta=meta, seed=seed, log=log, verbose=verbose)
-        diff = export(model, run, splits.test, log)
+        diff = export(model, recipe, run, splits, log)
         accuracy, confusion = evaluate(run, splits.test, log)
         atomic_write_json(run / "history.json", history)
         card = Card(
-            recipe=recipe.id, title=recipe.title, listings=recipe.listings, base=base,
+            recipe=recipe.id, title=recipe.title, listings=recipe.listings, base=base, dataset=recipe.dataset,
             epochs=len(history.get("accuracy", [])), epochs_planned=planned, batch_size=recipe.batch_size,
             steps_per_epoch=recipe.steps_per_epoch(len(train_xy[0])), optimizer=recipe.optimizer,
             learning_rate=recipe.learning_rate, seed=seed, data_fingerprint=splits.fingerprint,
