@@ -1,8 +1,10 @@
-"""Shared fixtures: no network for any test, tiny generated data sets in the real layouts."""
+"""Shared fixtures, in one place: no network for any test, tiny generated data sets in the real
+layouts, tiny models trained once per session."""
 from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import socket
 from pathlib import Path
 
@@ -80,3 +82,51 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "cats_and_dogs_small").is_dir():
         pytest.skip(f"the real data is not here ({SHARED_DATA}): a fresh clone has none")
     return SHARED_DATA
+
+
+# ---- tiny trained models ------------------------------------------------------------------
+# One epoch on the generated data above, through core.training.train, trained at most once per
+# session whichever test files ask (and only if one does).
+
+BROKEN_TRAINING_FILES = ("train/cats/broken.jpg", "train/dogs/notes.jpg")  # cut short; text
+
+
+def _train_tiny(recipe_id: str, data: Path, out: Path) -> Path:
+    from core.training.train import train
+
+    return train(recipe_id, epochs=1, data_dir=data, out=out, verbose=0)
+
+
+@pytest.fixture(scope="session")
+def tiny_models_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("tiny_models")
+
+
+@pytest.fixture(scope="session")
+def tiny_mnist_run(tiny_models_dir, tiny_mnist) -> Path:
+    """The run dir of the MNIST recipe trained one epoch on tiny_mnist."""
+    return _train_tiny("mnist", tiny_mnist, tiny_models_dir / "mnist")
+
+
+@pytest.fixture(scope="session")
+def broken_training_files() -> tuple[str, ...]:
+    """The files tiny_scratch_run's data holds that no decoder can read (paths under the data root)."""
+    return BROKEN_TRAINING_FILES
+
+
+@pytest.fixture(scope="session")
+def tiny_scratch_run(tiny_models_dir, tiny_cats_dogs, broken_training_files) -> Path:
+    """The run dir of the from-scratch recipe trained one epoch on a copy of tiny_cats_dogs that
+    also holds two unreadable files in train/ (they must be skipped, not fatal)."""
+    data = tiny_models_dir / "cats_dogs_with_broken_files"
+    shutil.copytree(tiny_cats_dogs, data)
+    good = (data / "train/cats/cat.0.jpg").read_bytes()
+    truncated, text = broken_training_files
+    (data / truncated).write_bytes(good[: len(good) // 3])
+    (data / text).write_text("not a photo\n")
+    return _train_tiny("scratch", data, tiny_models_dir / "scratch")
+
+
+@pytest.fixture(scope="session")
+def tiny_runs(tiny_mnist_run, tiny_scratch_run) -> dict[str, Path]:
+    return {"mnist": tiny_mnist_run, "scratch": tiny_scratch_run}
