@@ -1,5 +1,10 @@
-"""Shared fixtures, in one place: no network for any test, tiny generated data sets in the real
-layouts, tiny models trained once per session."""
+"""Shared fixtures and the test tiers, in one place: no network for any test, tiny generated data
+sets in the real layouts, tiny models trained once per session, and the `slow`/`browser` marks.
+
+Tiers: `pytest` runs everything (CI). `pytest -m "not slow"` is the fast tier to run after every
+change: `browser` tests are `slow` too, and so is every test that uses a fixture in
+TRAINING_FIXTURES (the hook below marks them; nobody has to remember). Tests that train, export,
+start a server or otherwise take more than ~2 s in their own body carry @pytest.mark.slow."""
 from __future__ import annotations
 
 import ipaddress
@@ -13,7 +18,8 @@ import pytest
 from PIL import Image
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-REPO = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 _real_connect = socket.socket.connect
@@ -82,6 +88,23 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "cats_and_dogs_small").is_dir():
         pytest.skip(f"the real data is not here ({SHARED_DATA}): a fresh clone has none")
     return SHARED_DATA
+
+
+# ---- tiers ----------------------------------------------------------------------------------
+
+TRAINING_FIXTURES = {  # fixtures that train (and export) a model: any test using one is slow
+    "tiny_mnist_run", "tiny_scratch_run", "tiny_runs",  # below
+    "trained_runs",  # test_core: one epoch of every recipe
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the marks
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.is_relative_to(TESTS / "e2e"):
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("browser") or TRAINING_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
 
 
 # ---- tiny trained models ------------------------------------------------------------------

@@ -16,7 +16,6 @@ from core.training import launcher
 from pages.strings import CATALOG
 
 REPO = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")

@@ -90,6 +90,7 @@ def finish(out: Path, digits: Path, epochs: int, resume: bool) -> dict:
     return info.card
 
 
+@pytest.mark.slow  # trains and exports (about 30 s)
 def test_killed_in_the_first_epoch_then_while_exporting(digits, tmp_path, capsys):
     """No checkpoint yet: --resume is refused and a restart into the same dir works; that
     restart, killed while writing model.onnx, resumes without training again."""
@@ -113,6 +114,7 @@ def test_killed_in_the_first_epoch_then_while_exporting(digits, tmp_path, capsys
     assert not [e for e in after[len(events):] if e["event"] == "batch"]  # no epoch trained twice
 
 
+@pytest.mark.slow  # trains two epochs (about 20 s)
 def test_killed_after_a_checkpoint_resumes_from_it(digits, tmp_path):
     out = tmp_path / "run"
     events = kill_when(out, digits, any_event(event="batch", epoch=2), "--epochs", "2")

@@ -2,11 +2,8 @@
 stride and watch the output size change."""
 import re
 
-import pytest
-
 from pages.strings import CATALOG
 
-pytestmark = pytest.mark.browser
 ZH = CATALOG["zh-TW"]
 
 

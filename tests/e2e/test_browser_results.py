@@ -15,7 +15,6 @@ from core.paths import TRAINED_DIR
 from core.recipes import CAT_DOG_IDS
 from pages.strings import CATALOG
 
-pytestmark = pytest.mark.browser
 SHOTS = "/tmp"
 
 
