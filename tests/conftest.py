@@ -1,8 +1,15 @@
-"""Shared fixtures: no network for any test, tiny generated data sets in the real layouts."""
+"""Shared fixtures and the test tiers, in one place: no network for any test, tiny generated data
+sets in the real layouts, tiny models trained once per session, and the `slow`/`browser` marks.
+
+Tiers: `pytest` runs everything (CI). `pytest -m "not slow"` is the fast tier to run after every
+change: `browser` tests are `slow` too, and so is every test that uses a fixture in
+TRAINING_FIXTURES (the hook below marks them; nobody has to remember). Tests that train, export,
+start a server or otherwise take more than ~2 s in their own body carry @pytest.mark.slow."""
 from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import socket
 from pathlib import Path
 
@@ -11,7 +18,8 @@ import pytest
 from PIL import Image
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-REPO = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 _real_connect = socket.socket.connect
@@ -80,3 +88,68 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "cats_and_dogs_small").is_dir():
         pytest.skip(f"the real data is not here ({SHARED_DATA}): a fresh clone has none")
     return SHARED_DATA
+
+
+# ---- tiers ----------------------------------------------------------------------------------
+
+TRAINING_FIXTURES = {  # fixtures that train (and export) a model: any test using one is slow
+    "tiny_mnist_run", "tiny_scratch_run", "tiny_runs",  # below
+    "trained_runs",  # test_core: one epoch of every recipe
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the marks
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.is_relative_to(TESTS / "e2e"):
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("browser") or TRAINING_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+
+
+# ---- tiny trained models ------------------------------------------------------------------
+# One epoch on the generated data above, through core.training.train, trained at most once per
+# session whichever test files ask (and only if one does).
+
+BROKEN_TRAINING_FILES = ("train/cats/broken.jpg", "train/dogs/notes.jpg")  # cut short; text
+
+
+def _train_tiny(recipe_id: str, data: Path, out: Path) -> Path:
+    from core.training.train import train
+
+    return train(recipe_id, epochs=1, data_dir=data, out=out, verbose=0)
+
+
+@pytest.fixture(scope="session")
+def tiny_models_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("tiny_models")
+
+
+@pytest.fixture(scope="session")
+def tiny_mnist_run(tiny_models_dir, tiny_mnist) -> Path:
+    """The run dir of the MNIST recipe trained one epoch on tiny_mnist."""
+    return _train_tiny("mnist", tiny_mnist, tiny_models_dir / "mnist")
+
+
+@pytest.fixture(scope="session")
+def broken_training_files() -> tuple[str, ...]:
+    """The files tiny_scratch_run's data holds that no decoder can read (paths under the data root)."""
+    return BROKEN_TRAINING_FILES
+
+
+@pytest.fixture(scope="session")
+def tiny_scratch_run(tiny_models_dir, tiny_cats_dogs, broken_training_files) -> Path:
+    """The run dir of the from-scratch recipe trained one epoch on a copy of tiny_cats_dogs that
+    also holds two unreadable files in train/ (they must be skipped, not fatal)."""
+    data = tiny_models_dir / "cats_dogs_with_broken_files"
+    shutil.copytree(tiny_cats_dogs, data)
+    good = (data / "train/cats/cat.0.jpg").read_bytes()
+    truncated, text = broken_training_files
+    (data / truncated).write_bytes(good[: len(good) // 3])
+    (data / text).write_text("not a photo\n")
+    return _train_tiny("scratch", data, tiny_models_dir / "scratch")
+
+
+@pytest.fixture(scope="session")
+def tiny_runs(tiny_mnist_run, tiny_scratch_run) -> dict[str, Path]:
+    return {"mnist": tiny_mnist_run, "scratch": tiny_scratch_run}

@@ -13,6 +13,7 @@ import bench
 from bench.__main__ import main
 
 
+@pytest.mark.slow  # each trains, exports or serves real models in a fresh interpreter (1-25 s)
 @pytest.mark.parametrize("name", bench.BENCHMARKS)
 def test_quick_run_writes_a_well_formed_result(name, tmp_path):
     """In a fresh interpreter, as `python -m bench` runs them (and away from this test
@@ -80,6 +81,7 @@ def test_gpu_timings_are_collected_from_a_train_all_runs_folder(tmp_path):
     assert result["targets"][0]["met"] is False  # one recipe of six is not the full schedule
 
 
+@pytest.mark.slow  # exports a model
 def test_a_stand_in_model_is_exported_where_no_model_is_here(tmp_path, monkeypatch):
     """A fresh clone before any training: the serving benchmarks measure a random-weight export."""
     from bench import _models

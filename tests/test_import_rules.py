@@ -121,6 +121,7 @@ def test_heavy_libraries_are_named_only_where_allowed(name):
         assert not top & ORT, f"{name} may not import onnxruntime"
 
 
+@pytest.mark.slow  # one fresh interpreter per module: about 10 s
 def test_importing_core_loads_no_tensorflow_and_onnxruntime_only_for_serving():
     """Each module in a fresh interpreter (one subprocess runs them one by one, in children)."""
     code = (

@@ -7,11 +7,8 @@ import io
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
-import pytest
-from _tiny_models import tiny_run
 from PIL import Image
 
 from core.data.images import open_image
@@ -19,13 +16,6 @@ from core.serving import inference
 from core.serving.inference import predictor
 
 USERS = 20
-
-
-@pytest.fixture(scope="session")
-def runs(tmp_path_factory, tiny_mnist, tiny_cats_dogs) -> dict[str, Path]:
-    root = tmp_path_factory.getbasetemp() / "tiny_models"
-    root.mkdir(exist_ok=True)
-    return {"mnist": tiny_run("mnist", tiny_mnist, root), "scratch": tiny_run("scratch", tiny_cats_dogs, root)}
 
 
 def uploads(count: int, seed: int = 0) -> list[bytes]:
@@ -45,9 +35,9 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def test_concurrent_users_get_the_sequential_answers(runs):
+def test_concurrent_users_get_the_sequential_answers(tiny_runs):
     files = uploads(USERS)
-    dirs = [runs["mnist"] if i % 2 else runs["scratch"] for i in range(USERS)]
+    dirs = [tiny_runs["mnist"] if i % 2 else tiny_runs["scratch"] for i in range(USERS)]
     expected = [predictor(d).predict(open_image(f)).probabilities for d, f in zip(dirs, files)]
     start = threading.Barrier(USERS)
 
@@ -64,11 +54,11 @@ def test_concurrent_users_get_the_sequential_answers(runs):
     assert len({answer[0] for answer in answers}) == len(sessions) == 2  # one per model dir, shared
 
 
-def test_first_load_by_many_users_builds_one_session(runs, tmp_path, monkeypatch):
+def test_first_load_by_many_users_builds_one_session(tiny_runs, tmp_path, monkeypatch):
     fresh = tmp_path / "mnist-copy"  # not cached yet
     fresh.mkdir()
     for name in ("model.onnx", "card.json", "history.json"):
-        (fresh / name).write_bytes((runs["mnist"] / name).read_bytes())
+        (fresh / name).write_bytes((tiny_runs["mnist"] / name).read_bytes())
     built = []
 
     class Counted(inference.Predictor):
@@ -94,9 +84,9 @@ def test_first_load_by_many_users_builds_one_session(runs, tmp_path, monkeypatch
         inference.forget(fresh)
 
 
-def test_memory_stays_bounded_under_many_predictions(runs):
+def test_memory_stays_bounded_under_many_predictions(tiny_runs):
     files = uploads(8, seed=1)
-    dirs = [runs["mnist"]] * 7 + [runs["scratch"]]
+    dirs = [tiny_runs["mnist"]] * 7 + [tiny_runs["scratch"]]
 
     def burst(n):
         with ThreadPoolExecutor(8) as pool:

@@ -57,6 +57,7 @@ def test_page_renders(page, lang):
 # --- convolution ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 2 s here, measured twice
 def test_convolution_padding_and_window_change_the_output_size():
     at = ok(run("convolution"))
     assert "⌊(28 − 3) / 1⌋ + 1 = 26" in texts(at)
@@ -66,6 +67,7 @@ def test_convolution_padding_and_window_change_the_output_size():
     assert "⌈28 / 1⌉ = 28" in texts(at) and at.selectbox(key="convolution.preset.5").value == "blur_5x5"
 
 
+@pytest.mark.slow  # over 2 s here, measured twice
 def test_convolution_steps_show_the_sum_of_products():
     at = ok(run("convolution"))
     label = EN["convolution.sum"].format(row=4, col=21)
@@ -75,6 +77,7 @@ def test_convolution_steps_show_the_sum_of_products():
     assert metric(at, EN["convolution.sum"].format(row=0, col=0)) == "0"
 
 
+@pytest.mark.slow  # over 2 s here, measured twice
 def test_convolution_editable_grid_and_many_filters():
     at = ok(run("convolution"))
     ok(at.segmented_control(key="convolution.source").set_value("grid").run())
@@ -91,6 +94,7 @@ def test_convolution_uses_an_uploaded_photo_channel():
     assert "**48 × 48**" in texts(at) and not at.info
 
 
+@pytest.mark.slow  # over 2 s here, measured twice
 @pytest.mark.parametrize("content,code", [(b"", "empty"), (b"not an image at all", "not_image"),
                                           (png()[:60], "broken")])
 def test_bad_uploads_get_a_translated_message(content, code):
@@ -135,6 +139,7 @@ def test_padding_stride_play_switch_runs():
 # --- pooling -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 2 s here, measured twice
 def test_pooling_compares_max_average_and_strided():
     at = ok(run("pooling"))
     assert "**14 × 14**" in texts(at)
@@ -166,6 +171,7 @@ def test_architecture_model_no_max_pool_numbers_are_computed():
     assert {"7 × 7", "18 × 18", "30,976", "576", "15,860,224", "295,424", "22 × 22 × 64"} <= set(values)
 
 
+@pytest.mark.slow  # over 2 s here, measured twice
 def test_architecture_vgg16_gives_the_books_numbers():
     at = ok(run("architecture"))
     ok(at.selectbox(key="architecture.recipe").set_value("feature_extraction").run())
@@ -180,6 +186,7 @@ def test_architecture_vgg16_gives_the_books_numbers():
 # --- augmentation --------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 2 s here, measured twice
 def test_augmentation_defaults_are_the_books_and_the_grid_follows_the_count():
     at = ok(run("augmentation"))
     assert at.slider(key="augmentation.rotation_range").value == BOOK_AUGMENTATION.rotation_range
@@ -234,6 +241,7 @@ def test_preview_is_reproducible_per_seed_and_names_what_it_drew():
     assert {p["flipped"] for p in parts} == {True, False}
 
 
+@pytest.mark.slow  # three pages run in a fresh interpreter
 def test_mechanics_pages_never_import_tensorflow():
     """They are on the serving path: numpy only, so they open instantly on any laptop."""
     script = (

@@ -18,19 +18,15 @@ from pages._registry import PAGES
 from pages.strings import CATALOG
 
 REPO = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
-def tiny_trained(tmp_path_factory, tiny_mnist, tiny_cats_dogs) -> Path:
+def tiny_trained(tmp_path_factory, tiny_runs) -> Path:
     """A trained/ folder with an MNIST and a from-scratch model (1 epoch each on tiny data,
-    shared with the other test files through tests/_tiny_models.py)."""
-    from tests._tiny_models import tiny_run
-
-    runs = tmp_path_factory.mktemp("tiny_runs")
+    tests/conftest.py's tiny_runs, shared with the other test files)."""
     root = tmp_path_factory.mktemp("trained")
-    for recipe_id, data in (("mnist", tiny_mnist), ("scratch", tiny_cats_dogs)):
-        (root / recipe_id).symlink_to(tiny_run(recipe_id, data, runs), target_is_directory=True)
+    for recipe_id, run in tiny_runs.items():
+        (root / recipe_id).symlink_to(run, target_is_directory=True)
     return root
 
 

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _tiny_models import tiny_run
 
 from core.artifacts.files import sha256_file
 from core.artifacts.rundir import list_runs, read_run
@@ -16,17 +15,10 @@ from core.serving import inference
 from core.serving.inference import ModelUnavailable, Predictor, predictor
 
 
-@pytest.fixture(scope="session")
-def mnist_run(tmp_path_factory, tiny_mnist) -> Path:
-    root = tmp_path_factory.getbasetemp() / "tiny_models"
-    root.mkdir(exist_ok=True)
-    return tiny_run("mnist", tiny_mnist, root)
-
-
 @pytest.fixture
-def run(mnist_run, tmp_path) -> Path:
+def run(tiny_mnist_run, tmp_path) -> Path:
     copy = tmp_path / "mnist"
-    shutil.copytree(mnist_run, copy)
+    shutil.copytree(tiny_mnist_run, copy)
     return copy
 
 
@@ -90,11 +82,11 @@ def test_an_onnx_file_that_is_not_a_model_is_unavailable(run):
         Predictor(run)
 
 
-def test_a_repaired_run_is_served_again(run, mnist_run):
+def test_a_repaired_run_is_served_again(run, tiny_mnist_run):
     (run / "model.onnx").unlink()
     with pytest.raises(ModelUnavailable):
         predictor(run)
-    shutil.copy(mnist_run / "model.onnx", run / "model.onnx")
+    shutil.copy(tiny_mnist_run / "model.onnx", run / "model.onnx")
     assert predictor(run).labels[0] == "0"
     inference.forget(run)
 
@@ -113,13 +105,13 @@ def test_a_replaced_model_gets_a_new_session(run, tmp_path):
     inference.forget(trained / "mnist")
 
 
-def test_table_lists_good_models_and_says_why_others_are_not(mnist_run, tmp_path):
+def test_table_lists_good_models_and_says_why_others_are_not(tiny_mnist_run, tmp_path):
     trained = tmp_path / "trained"
-    shutil.copytree(mnist_run, trained / "mnist")
+    shutil.copytree(tiny_mnist_run, trained / "mnist")
     for recipe_id, case in (("scratch", "card_not_json"), ("scratch_augmented", "history_nan"),
                             ("feature_extraction", "onnx_missing")):
         target = trained / recipe_id
-        shutil.copytree(mnist_run, target)
+        shutil.copytree(tiny_mnist_run, target)
         card = json.loads((target / "card.json").read_text())
         (target / "card.json").write_text(json.dumps({**card, "recipe": recipe_id}))
         BREAKS[case][0](target)
@@ -128,7 +120,7 @@ def test_table_lists_good_models_and_says_why_others_are_not(mnist_run, tmp_path
 
     table = table_markdown(trained)
     rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
-    card = json.loads((mnist_run / "card.json").read_text())
+    card = json.loads((tiny_mnist_run / "card.json").read_text())
     assert f"{card['test_accuracy']:.4f}" in rows["mnist"]
     assert "not available: card.json is not valid JSON" in rows["scratch"]
     assert "not available: history.json has a non-finite val_loss" in rows["scratch_augmented"]

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _tiny_models import BROKEN_TRAINING_FILES, tiny_run
 
 from core.__main__ import main
 from core.artifacts.card import Card
@@ -93,6 +92,7 @@ def finish(out: Path, digits: Path, epochs: int, resume: bool) -> Card:
     return info.card
 
 
+@pytest.mark.slow  # trains and exports (about 30 s)
 def test_killed_in_the_first_epoch_then_while_exporting(digits, tmp_path, capsys):
     """No checkpoint yet: --resume is refused and a restart into the same dir works; that
     restart, killed while writing model.onnx, resumes without training again."""
@@ -116,6 +116,7 @@ def test_killed_in_the_first_epoch_then_while_exporting(digits, tmp_path, capsys
     assert not [e for e in after[len(events):] if e["event"] == "batch"]  # no epoch trained twice
 
 
+@pytest.mark.slow  # trains two epochs (about 20 s)
 def test_killed_after_a_checkpoint_resumes_from_it(digits, tmp_path):
     out = tmp_path / "run"
     events = kill_when(out, digits, any_event(event="batch", epoch=2), "--epochs", "2")
@@ -129,19 +130,12 @@ def test_killed_after_a_checkpoint_resumes_from_it(digits, tmp_path):
     assert card.epochs == 2
 
 
-def test_a_finished_run_is_not_overwritten(digits, tmp_path, capsys, mnist_run):
-    args = ["train", "mnist", "--data", str(digits), "--out", str(mnist_run)]
-    before = (mnist_run / "card.json").read_bytes()
+def test_a_finished_run_is_not_overwritten(digits, tmp_path, capsys, tiny_mnist_run):
+    args = ["train", "mnist", "--data", str(digits), "--out", str(tiny_mnist_run)]
+    before = (tiny_mnist_run / "card.json").read_bytes()
     assert main(args) == 2
     assert "already holds a finished run" in capsys.readouterr().err
-    assert (mnist_run / "card.json").read_bytes() == before
-
-
-@pytest.fixture(scope="session")
-def mnist_run(tmp_path_factory, tiny_mnist) -> Path:
-    root = tmp_path_factory.getbasetemp() / "tiny_models"
-    root.mkdir(exist_ok=True)
-    return tiny_run("mnist", tiny_mnist, root)
+    assert (tiny_mnist_run / "card.json").read_bytes() == before
 
 
 # ---- data folders -------------------------------------------------------------------------
@@ -192,13 +186,11 @@ def test_a_class_with_no_readable_image_is_an_error_naming_a_file(tiny_cats_dogs
         load_split(data, "test", size=(32, 32), classes=CATS_DOGS.classes)
 
 
-def test_training_skips_and_counts_unreadable_images(tmp_path_factory, tiny_cats_dogs):
-    root = tmp_path_factory.getbasetemp() / "tiny_models"
-    root.mkdir(exist_ok=True)
-    run = tiny_run("scratch", tiny_cats_dogs, root)
-    assert json.loads((run / "card.json").read_text())["images_skipped"] == len(BROKEN_TRAINING_FILES)
+def test_training_skips_and_counts_unreadable_images(tiny_scratch_run, broken_training_files):
+    run = tiny_scratch_run
+    assert json.loads((run / "card.json").read_text())["images_skipped"] == len(broken_training_files)
     warning = next(e for e in read_log(run / "log.jsonl") if e["event"] == "warning")
-    assert all(any(name in f for f in warning["files"]) for name in BROKEN_TRAINING_FILES)
+    assert all(any(name in f for f in warning["files"]) for name in broken_training_files)
 
 
 def test_cli_train_with_a_wrong_folder_says_so_without_traceback(tmp_path, capsys):

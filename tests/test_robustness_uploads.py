@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _tiny_models import tiny_run
 from PIL import Image
 
 from core.__main__ import main
@@ -24,15 +23,8 @@ CODES = ("empty", "not_image", "broken", "too_large")  # the pages translate exa
 
 
 @pytest.fixture(scope="session")
-def runs(tmp_path_factory, tiny_mnist, tiny_cats_dogs) -> dict[str, Path]:
-    root = tmp_path_factory.getbasetemp() / "tiny_models"
-    root.mkdir(exist_ok=True)
-    return {"mnist": tiny_run("mnist", tiny_mnist, root), "scratch": tiny_run("scratch", tiny_cats_dogs, root)}
-
-
-@pytest.fixture(scope="session")
-def models(runs) -> list[Predictor]:
-    return [Predictor(run) for run in runs.values()]
+def models(tiny_runs) -> list[Predictor]:
+    return [Predictor(run) for run in tiny_runs.values()]
 
 
 def encode(image: Image.Image, fmt: str, **options) -> bytes:
@@ -182,11 +174,11 @@ def test_upload_limit_is_set_in_streamlit_config():
     assert 1 <= config["server"]["maxUploadSize"] <= 50  # MB; Streamlit refuses larger files itself
 
 
-def test_cli_predict_reports_bad_files_as_json(runs, tmp_path, capsys):
+def test_cli_predict_reports_bad_files_as_json(tiny_runs, tmp_path, capsys):
     good, bad = tmp_path / "good.png", tmp_path / "bad.jpg"
     good.write_bytes(GOOD["one_pixel"])
     bad.write_bytes(BAD["pdf"][0])
-    assert main(["predict", str(runs["mnist"]), str(good), str(bad), str(tmp_path / "missing.jpg")]) == 1
+    assert main(["predict", str(tiny_runs["mnist"]), str(good), str(bad), str(tmp_path / "missing.jpg")]) == 1
     results = json.loads(capsys.readouterr().out)
     assert results[0]["label"] in [str(d) for d in range(10)]
     assert results[1]["error"].startswith("not_image")

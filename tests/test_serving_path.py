@@ -24,10 +24,10 @@ def test_core_serving_modules_import_no_tensorflow():
     assert _heavy_modules_after("import core.serving.inference, core.serving.system, core.artifacts.rundir, core.explainers.mechanics, core.recipes") == []
 
 
+@pytest.mark.slow  # each page runs in a fresh interpreter: about 2 s each
 @pytest.mark.parametrize("page", SERVING_PAGES)
 def test_serving_pages_import_no_tensorflow(page):
-    if not (REPO / page).is_file():
-        pytest.skip(f"{page} is not there yet")
+    assert (REPO / page).is_file(), f"{page} is missing: the app's navigation links to it"
     code = ("from streamlit.testing.v1 import AppTest\n"
             "at = AppTest.from_file('app.py', default_timeout=60).run()\n"
             f"at.switch_page({page!r}).run()\n"

@@ -2,11 +2,10 @@
 stride and watch the output size change."""
 import re
 
-import pytest
+from playwright.sync_api import expect
 
 from pages.strings import CATALOG
 
-pytestmark = pytest.mark.browser
 ZH = CATALOG["zh-TW"]
 
 
@@ -37,5 +36,7 @@ def test_stride_changes_the_output_size_in_chinese(app_url, page):
         "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
         ".some(e => e.innerText.trim() === '3 × 3')", timeout=30_000)
     assert _output_size(page) == "3 × 3"
-    assert page.get_by_text(re.compile(r"⌊\(8 − 3\) / 2⌋ \+ 1 = 3")).count() >= 1
-    assert page.get_by_text(re.compile("第 7 列與行")).count() == 1  # stride 2 never reaches row 7
+    # The rerun streams its elements in order: the metric can show 3 × 3 before the formula and
+    # the message below it arrive, so these wait (as the metric did) instead of reading at once.
+    expect(page.get_by_text(re.compile(r"⌊\(8 − 3\) / 2⌋ \+ 1 = 3")).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(re.compile("第 7 列與行"))).to_have_count(1, timeout=30_000)  # stride 2 never reaches row 7
