@@ -117,6 +117,40 @@ def cmd_prepare_data(args) -> int:
     return 0
 
 
+def cmd_check_data(args) -> int:
+    from core.data.check import check
+    from core.data.labelled import scan
+    from core.data.manifest import split
+
+    found = scan(Path(args.path))
+    report = check(found.root, found)
+    manifest = split(report, args.seed, found.splits) if args.split else None
+    if args.json:
+        print(json.dumps({**report.to_json(), **({"split": manifest.to_json()} if manifest else {})},
+                         indent=1, ensure_ascii=False))
+        return 0
+    data = report.to_json()
+    print(f"{data['root']}: {data['images']} images in {len(data['classes'])} classes "
+          f"({data['seconds']} s; largest class / smallest = {data['imbalance']})")
+    widest = max(data["counts"].values())
+    for name, display in zip(found.classes, found.display_names["en"]):
+        count = data["counts"][name]
+        print(f"  {name:>12} {count:6} {'#' * round(40 * count / widest)}" + (f"  {display}" if display != name else ""))
+    print(f"sizes: {data['sizes']}\nmodes: {data['modes']}")
+    print(f"unreadable: {len(data['unreadable'])}; not images (ignored): {data['ignored_files']}")
+    for item in data["unreadable"]:
+        print(f"  {item['file']}: {item['why']}")
+    print(f"copies of one photo: {data['duplicate_groups']} groups ({data['exact_groups']} byte-identical); "
+          f"label conflicts (one photo under two classes): {len(data['conflicts'])}")
+    for conflict in data["conflicts"]:
+        print(f"  {' = '.join(conflict['files'])}")
+    if manifest:
+        counts = manifest.counts()
+        print("leakage-free split (images): " + ", ".join(f"{s} {sum(counts[s].values())}" for s in counts)
+              + f"; {len(manifest.left_out)} conflicting photos left out")
+    return 0
+
+
 def cmd_promote(args) -> int:
     from core.artifacts.shipped import promote
 
@@ -173,6 +207,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("source", help="Kaggle's train/ folder (cat.N.jpg, dog.N.jpg) or Microsoft's kagglecatsanddogs zip")
     s.add_argument("--out", required=True, help="where to write train/validation/test")
     s.set_defaults(func=cmd_prepare_data)
+    s = sub.add_parser("check-data", help="the data check of a labelled folder: classes, sizes, unreadable files, "
+                                          "copies and label conflicts")
+    s.add_argument("path", help="a folder of class folders (with or without train/validation/test)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--split", action="store_true", help="also deal a leakage-free train/validation/test split")
+    s.add_argument("--seed", type=int, default=0)
+    s.set_defaults(func=cmd_check_data)
     s = sub.add_parser("promote", help="copy a finished run into trained/<recipe>/")
     s.add_argument("run_dir")
     s.set_defaults(func=cmd_promote)

@@ -1,0 +1,103 @@
+"""Any labelled photo folder: one folder per class (two or more, any names), with or without
+train/validation/test folders above them; images anywhere below a class folder.
+
+Published sets nest their images (`class/images/*.png`) and carry other files (CSV, PDF, HTML,
+hidden files): those are ignored and counted, never fatal. What each class is called in each
+language may be given in `classes.json` beside the class folders (see NAMES_FILE); otherwise
+the folder names are shown.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.data.folders import IMAGE_SUFFIXES, SPLITS, DataFolderError
+from core.datasets import LANGUAGES
+
+NAMES_FILE = "classes.json"  # {"Ci": {"en": "cirrus", "zh-TW": "卷雲"}, ...}: a name per class and language
+
+
+@dataclass
+class Scan:
+    """What a labelled folder holds."""
+
+    root: Path
+    classes: tuple[str, ...]  # sorted folder names: label i is classes[i]
+    files: dict[str, list[Path]]  # class -> every image under it (all splits together)
+    splits: dict[Path, str] = field(default_factory=dict)  # image -> its split, for a pre-split folder
+    ignored: list[Path] = field(default_factory=list)  # files that are not images
+    display_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> a name per class
+
+    @property
+    def presplit(self) -> bool:
+        return bool(self.splits)
+
+    @property
+    def images(self) -> int:
+        return sum(len(paths) for paths in self.files.values())
+
+
+def _visible(path: Path) -> bool:
+    return not any(part.startswith((".", "__")) for part in path.parts)
+
+
+def _images_under(folder: Path, ignored: list[Path]) -> list[Path]:
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        if _visible(path.relative_to(folder)) and path.suffix.lower() in IMAGE_SUFFIXES:
+            found.append(path)
+        else:
+            ignored.append(path)
+    return found
+
+
+def _class_folders(root: Path) -> list[Path]:
+    return [p for p in sorted(root.iterdir()) if p.is_dir() and _visible(Path(p.name))]
+
+
+def _names(root: Path, classes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Display names from NAMES_FILE where it names a class, else the folder name."""
+    try:
+        given = json.loads((root / NAMES_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        given = {}
+    except (OSError, ValueError) as error:
+        raise DataFolderError(f"{root / NAMES_FILE} is not valid JSON ({error}): expected "
+                              '{"<class folder>": {"en": "...", "zh-TW": "..."}, ...}') from error
+    if not isinstance(given, dict):
+        raise DataFolderError(f"{root / NAMES_FILE} must map each class folder to its names per language")
+    return {language: tuple(str((given.get(c) or {}).get(language) or c) if isinstance(given.get(c), dict) else c
+                            for c in classes) for language in LANGUAGES}
+
+
+def scan(root: str | Path) -> Scan:
+    """The classes and images of a labelled folder; DataFolderError says what is wrong with it."""
+    root = Path(root)
+    if not root.is_dir():
+        raise DataFolderError(f"{root} is not a folder: expected one folder per class, each holding its images")
+    ignored: list[Path] = []
+    top = _class_folders(root)
+    if len(top) == 1 and _class_folders(top[0]) and not any(p.suffix.lower() in IMAGE_SUFFIXES for p in root.iterdir()):
+        return scan(top[0])  # a zip of one folder wrapping the classes
+    presplit = bool(top) and {p.name for p in top} <= set(SPLITS) and "train" in {p.name for p in top}
+    splits: dict[Path, str] = {}
+    files: dict[str, list[Path]] = {}
+    for split_folder in (top if presplit else [root]):
+        for folder in _class_folders(split_folder):
+            images = _images_under(folder, ignored)
+            files.setdefault(folder.name, []).extend(images)
+            if presplit:
+                splits.update(dict.fromkeys(images, split_folder.name))
+    ignored += [p for p in root.iterdir() if p.is_file() and p.name != NAMES_FILE]
+    classes = tuple(sorted(files))
+    if len(classes) < 2:
+        raise DataFolderError(f"{root} holds {len(classes)} class folder(s) ({', '.join(classes) or 'none'}): "
+                              "a classifier needs two or more, one folder per class")
+    empty = [c for c in classes if not files[c]]
+    if empty:
+        raise DataFolderError(f"{root}: class folder(s) {', '.join(empty)} hold no images "
+                              f"({', '.join(IMAGE_SUFFIXES)}): add photos or remove the folder")
+    return Scan(root, classes, files, splits, ignored, _names(root, classes))

@@ -1,0 +1,67 @@
+"""A leakage-free split of a labelled folder, recorded as a manifest (which file went where;
+never copies of the photos).
+
+Copies of one photo (the data check's groups) always land on the same side, so no test photo
+was trained on in another encoding; a photo filed under two classes (a label conflict) is left
+out of training and testing. Groups are dealt to train/validation/test per class, seeded, so
+each class keeps its share (stratified) and the same seed gives the same split.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from core.data.check import Report
+from core.data.folders import SPLITS, DataFolderError
+
+FRACTIONS = (0.7, 0.15, 0.15)  # train, validation, test
+MANIFEST_NAME = "split.json"  # in a run dir: the manifest of the data it saw
+
+
+@dataclass(frozen=True)
+class Manifest:
+    root: str
+    classes: tuple[str, ...]
+    seed: int
+    files: dict[str, dict[str, list[str]]]  # split -> class -> files, relative to root
+    left_out: list[str]  # label conflicts, relative to root
+    duplicate_groups: int  # groups of copies kept together
+    presplit: bool  # the folder's own train/validation/test was used
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {split: {c: len(files) for c, files in by_class.items()} for split, by_class in self.files.items()}
+
+    def to_json(self) -> dict:
+        return {"root": self.root, "classes": list(self.classes), "seed": self.seed, "presplit": self.presplit,
+                "fractions": list(FRACTIONS), "counts": self.counts(), "duplicate_groups": self.duplicate_groups,
+                "left_out": self.left_out, "files": self.files}
+
+
+def split(report: Report, seed: int = 0, splits: dict | None = None) -> Manifest:
+    """Deal the report's photos to train/validation/test. `splits` (image -> split) keeps a
+    pre-split folder's own sides, still leaving conflicts out."""
+    conflicted = {p.path for g in report.conflicts for p in g}
+    readable = [p for p in report.photos if p.problem is None and p.path not in conflicted]
+    group_of = {p.path: i for i, g in enumerate(report.groups) for p in g}
+    units: dict[object, list] = {}
+    for photo in readable:
+        units.setdefault(group_of.get(photo.path, photo.path), []).append(photo)
+    files = {s: {c: [] for c in report.classes} for s in SPLITS}
+    rng = random.Random(seed)
+    for label in report.classes:
+        groups = sorted((u for u in units.values() if u[0].label == label), key=lambda u: str(u[0].path))
+        rng.shuffle(groups)
+        total = sum(len(g) for g in groups)
+        want = {side: max(1, round(share * total)) for side, share in zip(SPLITS, FRACTIONS)}
+        have = dict.fromkeys(SPLITS, 0)
+        for group in groups:  # a group never splits; each goes where most images are still wanted
+            side = splits.get(group[0].path, "train") if splits else max(SPLITS, key=lambda s: want[s] - have[s])
+            files[side][label] += [str(p.path.relative_to(report.root)) for p in group]
+            have[side] += len(group)
+    short = [f"{label} ({sum(len(files[s][label]) for s in SPLITS)} images)" for label in report.classes
+             if any(not files[s][label] for s in SPLITS)]
+    if short:
+        raise DataFolderError(f"too few usable images to give every split some of: {', '.join(short)}; "
+                              "each class needs at least 3 distinct photos (7 or more for a useful test)")
+    return Manifest(str(report.root), report.classes, seed, files,
+                    sorted(str(p.relative_to(report.root)) for p in conflicted), len(report.groups), bool(splits))
