@@ -21,7 +21,8 @@ class Dataset:
     display_names: dict[str, tuple[str, ...]]  # language -> one name per class
     image_size: tuple[int, int]  # (height, width) the models see
     grey: bool  # one channel, else RGB
-    layout: str  # "keras_npz": x_train/y_train/x_test/y_test arrays; "folders": {train,validation,test}/<class>/
+    layout: str  # "keras_npz": x_train/y_train/x_test/y_test arrays; "folders": {train,validation,test}/<class>/;
+    # "labelled": any folder of class folders, split by a leakage-free manifest
     path: str  # under the data root
     credit: str
     validation_from_train: int = 0  # keras_npz has no validation split: the last N training images are it
@@ -67,6 +68,23 @@ CATS_DOGS = Dataset(
 )
 
 DATASETS: dict[str, Dataset] = {d.id: d for d in (MNIST, CATS_DOGS)}
+
+
+def labelled(name: str, classes: tuple[str, ...], display_names: dict[str, tuple[str, ...]],
+             image_size: tuple[int, int] = CATS_DOGS.image_size) -> Dataset:
+    """A user's labelled folder (core.data.labelled) as a data set, named after the folder and
+    split by a manifest (core.data.manifest); colour photos at the cats/dogs recipes' size."""
+    if name in (MNIST.id, CATS_DOGS.id):
+        raise ValueError(f"a folder named {name!r} would be mistaken for the chapter's data set: rename it")
+    return Dataset(id=name, title=name, classes=tuple(classes), display_names=display_names, image_size=image_size,
+                   grey=False, layout="labelled", path=name, credit="")
+
+
+def register(dataset: Dataset) -> None:
+    """Make a user's data set known by id in this process (the trainer does, before it builds)."""
+    if dataset.id in (MNIST.id, CATS_DOGS.id):
+        raise ValueError(f"{dataset.id!r} is one of the chapter's data sets")
+    DATASETS[dataset.id] = dataset
 
 
 def get(dataset_id: str) -> Dataset:

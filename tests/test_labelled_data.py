@@ -140,3 +140,29 @@ def test_ccsn_check_finds_the_known_conflict():
     manifest = split(report)
     used = [f for by_class in manifest.files.values() for files in by_class.values() for f in files]
     assert len(used) == len(set(used)) and not set(used) & set(manifest.left_out)
+
+
+@pytest.mark.slow
+def test_a_cats_dogs_recipe_trains_on_any_labelled_folder(folder, tmp_path):
+    """Four classes (one Chinese, one nested): a softmax head, the labels in the ONNX file, the
+    manifest in the run, copies and conflicts counted in the card, top-3 and macro-F1 measured."""
+    for i in range(9):
+        (folder / "nimbus").mkdir(exist_ok=True)
+        _photo(500 + i).save(folder / "nimbus" / f"n{i}.jpg")
+    out = tmp_path / "run"
+    assert main(["train", "scratch", "--epochs", "1", "--data", str(folder), "--out", str(out)]) == 0
+    from core.artifacts.card import Card
+    from core.serving.inference import Predictor
+
+    card = Card.read(out)
+    assert card.dataset == "sky" and card.recipe == "scratch"
+    assert card.data_check["label_conflicts"] == 1 and card.data_check["left_out"] == 2
+    assert card.data_check["duplicate_groups"] == 2 and card.images_skipped == 0  # the broken file: unreadable
+    assert set(card.metrics) >= {"top1", "top3", "macro_f1", "recall"} and len(card.metrics["recall"]) == 4
+    assert card.test_accuracy == card.metrics["top1"]
+    manifest = json.loads((out / "split.json").read_text())
+    assert manifest["left_out"] == ["cirrus/cirrus-0.jpg", "積雲/積雲-0.jpg"]
+    assert card.test_size == sum(manifest["counts"]["test"].values())
+    model = Predictor(out)
+    assert model.labels == ("cirrus", "nimbus", "stratus", "積雲") and model.output == "softmax"
+    assert model.display_names["zh-TW"][0] == "卷雲"

@@ -52,6 +52,8 @@ class Card:
     finished: str  # ISO time, UTC
     steps_per_epoch: int | None = None  # None on version 1 cards written before it was recorded
     dataset: str | None = None  # the data set's id (version 1 cards: their recipe's)
+    metrics: dict | None = None  # top-1, top-3 (over 3 classes), per-class precision/recall/F1, macro-F1
+    data_check: dict | None = None  # a labelled folder's check and split: copies, conflicts left out, counts
     version: int = CARD_VERSION
 
     @property

@@ -125,7 +125,8 @@ def models(dataset: str | None = None, trained: Path | None = None,
     ours = [r for r in recipes.RECIPE_IDS if dataset in (None, recipes.RECIPES[r].dataset)]
     shipped = {info.recipe: info for info in list_runs(trained or TRAINED_DIR)}
     return ([shipped[r] for r in ours if r in shipped],
-            [info for info in finished_runs(root=root) if info.recipe in ours])
+            [info for info in finished_runs(root=root) if info.recipe in ours
+             and (dataset is None or info.card.dataset == dataset)])
 
 
 def sources_for(recipe_id: str, root: Path | None = None) -> list[RunInfo]:

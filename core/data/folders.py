@@ -127,25 +127,31 @@ def load_split(root: Path, split: str, size: tuple[int, int], classes: tuple[str
     """Decode one split in parallel threads with the serving path's own preprocessing.
     Unreadable images are skipped and counted, never fatal, unless a class has none left."""
     paths, labels = split_files(root, split, classes)
+    images = decode(paths, labels, size, label or f"decode {split}")
+    for label_id, cls in enumerate(classes):
+        if not np.any(images.y == label_id):
+            why = next((f"e.g. {p.name}: {w}" for p, w in images.skipped if p.parent.name == cls), "no image files")
+            raise DataFolderError(
+                f"{root / split / cls} has no readable images ({why}): replace them, or rebuild the "
+                "folder with `python -m core prepare-data`")
+    return images
 
-    def decode(path: Path):
+
+def decode(paths: list[Path], labels: np.ndarray, size: tuple[int, int], label: str) -> Images:
+    """Decode images in parallel threads with the serving path's own preprocessing; unreadable
+    ones are skipped and reported, never fatal."""
+    def one(path: Path):
         try:
             return prepare_image(open_image(path), size).astype(np.uint8), None
         except (BadImage, OSError) as error:
             return None, str(error)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        results = list(progress(pool.map(decode, paths), total=len(paths), label=label or f"decode {split}"))
+        results = list(progress(pool.map(one, paths), total=len(paths), label=label))
     keep = [i for i, (array, _) in enumerate(results) if array is not None]
     skipped = [(paths[i], results[i][1]) for i in range(len(paths)) if results[i][0] is None]
-    for label_id, cls in enumerate(classes):
-        if not any(labels[i] == label_id for i in keep):
-            why = next((f"e.g. {p.name}: {w}" for p, w in skipped if p.parent.name == cls), "no image files")
-            raise DataFolderError(
-                f"{root / split / cls} has no readable images ({why}): replace them, or rebuild the "
-                "folder with `python -m core prepare-data`")
-    x = np.stack([results[i][0] for i in keep])
-    return Images(x, labels[keep], [paths[i] for i in keep], skipped)
+    x = np.stack([results[i][0] for i in keep]) if keep else np.zeros((0, *size, 3), np.uint8)
+    return Images(x, np.asarray(labels)[keep], [paths[i] for i in keep], skipped)
 
 
 def fingerprint(paths) -> str:

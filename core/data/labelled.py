@@ -16,6 +16,7 @@ from core.data.folders import IMAGE_SUFFIXES, SPLITS, DataFolderError
 from core.datasets import LANGUAGES
 
 NAMES_FILE = "classes.json"  # {"Ci": {"en": "cirrus", "zh-TW": "卷雲"}, ...}: a name per class and language
+KNOWN_NAMES = Path(__file__).parent / "names"  # <folder name>.json for published sets (CCSN: WMO / CWA names)
 
 
 @dataclass
@@ -59,16 +60,18 @@ def _class_folders(root: Path) -> list[Path]:
 
 
 def _names(root: Path, classes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """Display names from NAMES_FILE where it names a class, else the folder name."""
+    """Display names from NAMES_FILE beside the classes (else a published set's known names) where
+    it names a class, else the folder name."""
+    path = root / NAMES_FILE if (root / NAMES_FILE).is_file() else KNOWN_NAMES / f"{root.name}.json"
     try:
-        given = json.loads((root / NAMES_FILE).read_text(encoding="utf-8"))
+        given = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         given = {}
     except (OSError, ValueError) as error:
-        raise DataFolderError(f"{root / NAMES_FILE} is not valid JSON ({error}): expected "
+        raise DataFolderError(f"{path} is not valid JSON ({error}): expected "
                               '{"<class folder>": {"en": "...", "zh-TW": "..."}, ...}') from error
     if not isinstance(given, dict):
-        raise DataFolderError(f"{root / NAMES_FILE} must map each class folder to its names per language")
+        raise DataFolderError(f"{path} must map each class folder to its names per language")
     return {language: tuple(str((given.get(c) or {}).get(language) or c) if isinstance(given.get(c), dict) else c
                             for c in classes) for language in LANGUAGES}
 

@@ -64,3 +64,26 @@ def evaluate(predictor, root: Path, split: str = "test", on_progress=None) -> Ev
             on_progress(min(start + BATCH, len(paths)), len(paths))
     mistakes.sort(key=lambda m: -float(np.max(m.probabilities)))
     return Evaluation(confusion, mistakes, skipped)
+
+
+def scores(labels: np.ndarray, probabilities: np.ndarray, k: int = 3) -> dict:
+    """What one accuracy number hides on many classes: top-k accuracy (when there are more than k
+    classes), and per-class precision, recall and F1 with their macro mean (each class counts
+    alike, however many photos it has)."""
+    labels = np.asarray(labels, dtype=int)
+    classes = probabilities.shape[1]
+    predicted = probabilities.argmax(-1)
+    confusion = np.zeros((classes, classes), dtype=int)
+    np.add.at(confusion, (labels, predicted), 1)
+    hits = np.diag(confusion).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.nan_to_num(hits / confusion.sum(0))
+        recall = np.nan_to_num(hits / confusion.sum(1))
+        f1 = np.nan_to_num(2 * precision * recall / (precision + recall))
+    result = {"top1": round(float(np.mean(predicted == labels)), 4), "macro_f1": round(float(f1.mean()), 4),
+              "precision": [round(float(v), 4) for v in precision], "recall": [round(float(v), 4) for v in recall],
+              "f1": [round(float(v), 4) for v in f1]}
+    if classes > k:
+        top = np.argsort(-probabilities, axis=1)[:, :k]
+        result[f"top{k}"] = round(float(np.mean((top == labels[:, None]).any(1))), 4)
+    return result

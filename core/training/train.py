@@ -7,6 +7,7 @@ A killed run therefore leaves a resumable dir that the app does not show as fini
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import platform
@@ -87,12 +88,15 @@ class Splits:
     test: tuple[np.ndarray, np.ndarray]
     fingerprint: str
     skipped: list[str] = field(default_factory=list)  # "path: why" of each unreadable image
+    check: dict | None = None  # a labelled folder's data check and split (core.data.check, .manifest)
 
 
-def load_data(recipe: Recipe, data_dir, log: RunLog) -> Splits:
+def load_data(recipe: Recipe, data_dir, log: RunLog, run: Path | None = None, seed: int = 0) -> Splits:
     """Phase "data": the recipe's splits, decoded with the serving path's preprocessing."""
     log(Event.PHASE, name=Phase.DATA)
     data = recipe.data
+    if data.layout == "labelled":
+        return _load_labelled(data, data_dir, log, run, seed)
     if data.layout == "keras_npz":
         path = folders.mnist_path(data_dir)
         (x, y), (x_test, y_test) = folders.load_mnist(data_dir)
@@ -107,6 +111,52 @@ def load_data(recipe: Recipe, data_dir, log: RunLog) -> Splits:
         log(Event.WARNING, message=f"skipped {len(skipped)} unreadable images", files=skipped[:20])
     fingerprint = folders.fingerprint([p for s in splits for p in s.paths])
     return Splits(*((s.x, s.y) for s in splits), fingerprint, skipped)
+
+
+def _load_labelled(data, data_dir, log: RunLog, run: Path | None, seed: int) -> Splits:
+    """A user's labelled folder: checked, split without leaks (copies together, label conflicts
+    left out), the manifest kept in the run dir (split.json), each split decoded."""
+    from core.data import check, labelled, manifest
+
+    found = labelled.scan(data_dir)
+    report = check.check(found.root, found)
+    chosen = manifest.split(report, seed, found.splits)
+    if run is not None:
+        atomic_write_json(run / manifest.MANIFEST_NAME, chosen.to_json())
+    decoded = []
+    for side in folders.SPLITS:
+        pairs = [(found.root / f, label) for label, name in enumerate(data.classes) for f in chosen.files[side][name]]
+        decoded.append(folders.decode([p for p, _ in pairs], np.array([y for _, y in pairs]), data.image_size,
+                                      f"decode {side}"))
+    skipped = [f"{p}: {why}" for d in decoded for p, why in d.skipped]
+    summary = {"root": str(found.root), "images": found.images, "unreadable": len(report.unreadable),
+               "duplicate_groups": len(report.groups), "label_conflicts": len(report.conflicts),
+               "left_out": len(chosen.left_out), "split": chosen.counts(), "seed": seed, "presplit": chosen.presplit}
+    log(Event.WARNING, message=f"data check: {len(report.groups)} groups of copies kept together, "
+                               f"{len(chosen.left_out)} photos under two classes left out")
+    return Splits(*((d.x, d.y) for d in decoded), folders.fingerprint([p for d in decoded for p in d.paths]),
+                  skipped, summary)
+
+
+def resolve(recipe: Recipe, data_dir) -> Recipe:
+    """The recipe on the data it will see: its own, or, for a cats/dogs recipe given a folder of
+    class folders that is not the book's split (`--data ../shared/data/ccsn`), that folder."""
+    from core import datasets
+    from core.data import labelled
+
+    if not data_dir or recipe.data.layout != "folders":
+        return recipe
+    try:
+        folders.cats_dogs_root(data_dir)
+        return recipe
+    except folders.DataFolderError as not_the_book:
+        try:
+            found = labelled.scan(data_dir)
+        except folders.DataFolderError:
+            raise not_the_book from None
+    dataset = datasets.labelled(found.root.name, found.classes, found.display_names)
+    datasets.register(dataset)
+    return dataclasses.replace(recipe, dataset=dataset.id)
 
 
 def compile_model(model, recipe: Recipe):
@@ -204,25 +254,28 @@ def export(model, recipe: Recipe, run: Path, splits: Splits, log: RunLog) -> flo
                        splits.fingerprint)
 
 
-def evaluate(run: Path, test_xy, log: RunLog) -> tuple[float, list[list[int]]]:
+def evaluate(run: Path, test_xy, log: RunLog) -> tuple[float, list[list[int]], dict]:
     """Phase "evaluate": the exported model through the serving path's Predictor on the test
-    split; (accuracy, confusion counts, rows truth and columns prediction)."""
+    split; (accuracy, confusion counts (rows truth, columns prediction), core.serving.evaluate.scores)."""
+    from core.serving.evaluate import scores
     from core.serving.inference import Predictor
 
     log(Event.PHASE, name=Phase.EVALUATE)
     x_test, y_test = test_xy
     predictor = Predictor(run, verified=False)  # the card comes after this measurement
-    predicted = np.concatenate([predictor.run(x_test[i:i + EVALUATION_BATCH]).argmax(-1)
-                                for i in range(0, len(x_test), EVALUATION_BATCH)])
+    probabilities = np.concatenate([predictor.run(x_test[i:i + EVALUATION_BATCH])
+                                    for i in range(0, len(x_test), EVALUATION_BATCH)])
+    predicted = probabilities.argmax(-1)
     classes = len(predictor.labels)
     confusion = np.zeros((classes, classes), dtype=int)
     np.add.at(confusion, (y_test.astype(int), predicted), 1)
-    return float(np.mean(predicted == y_test)), confusion.tolist()
+    return float(np.mean(predicted == y_test)), confusion.tolist(), scores(y_test, probabilities)
 
 
 def _open_run(recipe: Recipe, out: Path | None, resume: bool) -> tuple[Path, dict | None]:
     """The run dir, cleared of what a killed run left half-written; its checkpoint state when resuming."""
-    run = Path(out) if out else new_run_dir(recipe.id)
+    own_data = recipe.dataset == recipes.get(recipe.id).dataset
+    run = Path(out) if out else new_run_dir(recipe.id if own_data else f"{recipe.id}-{recipe.dataset}")
     state_path = run / "state.json"
     state = json.loads(state_path.read_text()) if resume and state_path.is_file() else None
     if resume and state is None:
@@ -247,7 +300,7 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
     export, evaluate."""
     import keras
 
-    recipe = recipes.get(recipe_id)
+    recipe = resolve(recipes.get(recipe_id), data_dir)
     planned = recipe.epochs
     if epochs:
         recipe = recipes.with_epochs(recipe, epochs)
@@ -258,7 +311,7 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
     try:
         keras.utils.set_random_seed(seed)
         log(Event.START, recipe=recipe.id, base=base, epochs=recipe.epochs, resume=bool(state))
-        splits = load_data(recipe, data_dir, log)
+        splits = load_data(recipe, data_dir, log, run, seed)
         model = start_model(recipe, base, log, run=run, resumed=bool(state), start_from=start_from,
                             base_weights=base_weights)
         history = json.loads((run / "history.json").read_text()) if state else {}
@@ -267,7 +320,7 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
         fit(model, fit_model, recipe, train_xy, val_xy, run=run, history=history,
             done=state["epochs_done"] if state else 0, meta=meta, seed=seed, log=log, verbose=verbose)
         diff = export(model, recipe, run, splits, log)
-        accuracy, confusion = evaluate(run, splits.test, log)
+        accuracy, confusion, metrics = evaluate(run, splits.test, log)
         atomic_write_json(run / "history.json", history)
         card = Card(
             recipe=recipe.id, title=recipe.title, listings=recipe.listings, base=base, dataset=recipe.dataset,
@@ -279,7 +332,7 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
             test_accuracy=round(accuracy, 4), confusion=confusion, book_test_accuracy=recipe.book_test_accuracy,
             seconds=round(time.time() - started, 1), hardware=hardware(), versions=versions(),
             sha256=sha256_file(run / "model.onnx"), parity_max_abs_diff=diff,
-            started_from=str(start_from) if start_from else None,
+            started_from=str(start_from) if start_from else None, metrics=metrics, data_check=splits.check,
             finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         card.write(run)
         log(Event.DONE, test_accuracy=card.test_accuracy, seconds=card.seconds)
