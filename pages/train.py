@@ -10,11 +10,12 @@ import streamlit as st
 from core import recipes
 from core.artifacts import rundir
 from core.artifacts.log import Phase
+from core.data import folders
 from core.explainers.curves import Curves
 from core.paths import runs_dir
 from core.training import launcher
 from core.training.launcher import State
-from pages._i18n import t
+from pages._i18n import explain, t
 from pages._results import curves_figure, forget_runs
 
 POLL_SECONDS = 1.5
@@ -43,8 +44,21 @@ elif recipe.pretrained:
                             key="train_base", help=t("train.base_help"))
 st.caption(t("train.book", listings=recipe.listings, n=recipe.epochs))
 
-blocked = bool(running) or (recipe.starts_from is not None and source is None)
-if st.button(t("train.start"), type="primary", disabled=blocked, key="train_start"):
+dataset = t(f"train.dataset.{recipe.dataset}")
+try:  # asked before starting: a run without its data would only fail (MNIST after a 15 s download try)
+    found = folders.locate(recipe.data)
+    st.caption(t("train.data.found", dataset=dataset, path=found))
+except folders.DataFolderError as missing:
+    found = None
+    with st.container(border=True):
+        st.warning(t("train.data.missing", dataset=dataset, reason=explain(missing)))
+        places = folders.places(recipe.data)
+        st.markdown(t(f"train.data.get.{recipe.dataset}", place=places[0],
+                      places="\n".join(f"- `{place}`" for place in places)))
+
+blocked = bool(running) or (recipe.starts_from is not None and source is None) or found is None
+if st.button(t("train.start"), type="primary", disabled=blocked, key="train_start",
+             help=t("train.start_no_data", dataset=dataset) if found is None else None):
     try:
         run = launcher.start(recipe.id, int(epochs), base=base, start_from=source.path if source else None)
         st.session_state["train_run"] = str(run)
@@ -86,14 +100,19 @@ def live(run: Path) -> None:
         st.markdown(t("train.promote"))
         st.code(launcher.promote_command(run), language="bash")
     elif status.state == State.CANCELLED:
-        st.warning(t("train.cancelled"))
-        st.code(launcher.resume_command(run), language="bash")
+        resume = launcher.resume_command(run)  # None until an epoch finished
+        st.warning(t("train.cancelled") if resume else t("train.cancelled_early"))
+        if resume:
+            st.code(resume, language="bash")
     elif status.state in (State.ERROR, State.STOPPED):
-        st.error(t("train.failed", message=status.message or t("train.no_message")))
-        with st.expander(t("train.output")):
-            st.code(launcher.output_tail(run) or "–")
+        failed = status.state == State.ERROR  # stopped: the process ended without a last word
+        st.error(t("train.failed", message=explain(status.message)) if failed else t("train.no_message"))
+        with st.expander(t("train.output")):  # the English and the traceback, for whoever fixes it
+            if failed:
+                st.code(status.message, language=None)
+            st.code(launcher.output_tail(run) or "–", language=None)
     elif status.message:
-        st.caption(t("train.warning", message=status.message))
+        st.caption(t("train.warning", message=explain(status.message)))
     if running and not is_live:  # it just ended: one full rerun stops the polling
         st.rerun()
 

@@ -18,6 +18,7 @@ STRINGS = {
         "home.device": "Inference device",
         "home.provider": "onnxruntime provider",
         "home.cpu": "CPU",
+        "home.cores": "{n} cores",
         "home.version": "App version",
     },
     "zh-TW": {
@@ -39,6 +40,7 @@ STRINGS = {
         "home.device": "推論裝置",
         "home.provider": "onnxruntime 執行提供者",
         "home.cpu": "CPU",
+        "home.cores": "{n} 核心",
         "home.version": "程式版本",
     },
 }
