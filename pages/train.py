@@ -52,9 +52,7 @@ except folders.DataFolderError as missing:
     found = None
     with st.container(border=True):
         st.warning(t("train.data.missing", dataset=dataset, reason=explain(missing)))
-        places = folders.places(recipe.data)
-        st.markdown(t(f"train.data.get.{recipe.dataset}", place=places[0],
-                      places="\n".join(f"- `{place}`" for place in places)))
+        st.markdown(t(f"train.data.get.{recipe.dataset}", place=folders.places(recipe.data)[0]))
 
 blocked = bool(running) or (recipe.starts_from is not None and source is None) or found is None
 if st.button(t("train.start"), type="primary", disabled=blocked, key="train_start",

@@ -235,8 +235,9 @@ def test_without_data_start_is_off_and_the_page_says_how_to_get_it(no_data, lang
     assert strings["train.data.missing"].split("{")[0] in text and dataset in text
     if recipe == "mnist":
         root, cache = folders.places(MNIST)
-        assert root == no_data / "mnist" / "mnist.npz" and f"- `{cache}`" in text and f"- `{root}`" in text
+        assert root == no_data / "mnist" / "mnist.npz" and cache == no_data.parent / "keras" / "datasets" / "mnist.npz"
         assert strings["reasons.mnist_missing"].format(root=root, cache=cache) in text
+        assert "keras.datasets.mnist.load_data()" in text
     else:
         assert f"python -m core prepare-data SOURCE --out {no_data / CATS_DOGS.path}" in text
         assert strings["reasons.cats_dogs_missing"].format(where=no_data / CATS_DOGS.path) in text

@@ -3,7 +3,7 @@ picks `reasons.<code>` and fills in the Reason's params. Model reasons are fragm
 follow "unavailable: "; the others are whole sentences."""
 STRINGS = {
     "en": {
-        "reasons.mnist_missing": "The MNIST file mnist.npz is not on this machine (looked for {root} and {cache}).",
+        "reasons.mnist_missing": "mnist.npz is in neither {root} nor {cache}.",
         "reasons.cats_dogs_missing": "There is no cats-vs-dogs folder at {where}.",
         "reasons.cats_dogs_layout": "The folder {folder} lacks {missing}: it needs train/, validation/ and test/, each with cats/ and dogs/ inside.",
         "reasons.class_empty": "The folder {folder} holds no images.",
@@ -26,7 +26,7 @@ STRINGS = {
         "reasons.unexpected": "An unexpected error ({type}); the technical details are in the trainer's output.",
     },
     "zh-TW": {
-        "reasons.mnist_missing": "這台機器上沒有 MNIST 資料檔 mnist.npz（已找過 {root} 與 {cache}）。",
+        "reasons.mnist_missing": "{root} 與 {cache} 都沒有 mnist.npz。",
         "reasons.cats_dogs_missing": "{where} 沒有貓狗資料夾。",
         "reasons.cats_dogs_layout": "資料夾 {folder} 缺少 {missing}：它需要 train/、validation/、test/ 三個資料夾，每個裡面都要有 cats/ 與 dogs/。",
         "reasons.class_empty": "資料夾 {folder} 裡沒有任何影像。",
