@@ -118,6 +118,6 @@ def live(run: Path) -> None:
 shown = running["run"] if running else st.session_state.get("train_run")
 if shown:
     live(Path(shown))
-else:
+elif not blocked:  # a blocked Start has said why above
     st.info(t("train.nothing_yet"))
 st.caption(t("train.where", runs=launcher.shown_path(runs_dir())))
