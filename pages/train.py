@@ -74,7 +74,8 @@ def live(run: Path) -> None:
     is_live = bool(held) and held["run"] == str(run)
     status = launcher.status(run, running=is_live)
     top, stop = st.columns([4, 1])
-    top.subheader(f"{names.get(status.recipe, run.name)} · {t(f'train.state.{status.state}')}")
+    recipe = status.recipe or (held["recipe"] if is_live else None)  # the lock knows it before the log does
+    top.subheader(f"{names.get(recipe, run.name)} · {t(f'train.state.{status.state}')}")
     top.caption(launcher.shown_path(run))
     if is_live and status.state != State.DONE and stop.button(t("train.cancel"), key="train_cancel"):
         with st.spinner(t("train.cancelling")):
@@ -107,8 +108,8 @@ def live(run: Path) -> None:
         st.error(t("train.failed", message=explain(status.message)) if failed else t("train.no_message"))
         with st.expander(t("train.output")):  # the English and the traceback, for whoever fixes it
             if failed:
-                st.code(status.message, language=None)
-            st.code(launcher.output_tail(run) or "–", language=None)
+                st.code(status.message, language=None, wrap_lines=True)
+            st.code(launcher.output_tail(run) or "–", language=None, wrap_lines=True)
     elif status.message:
         st.caption(t("train.warning", message=explain(status.message)))
     if running and not is_live:  # it just ended: one full rerun stops the polling

@@ -291,11 +291,13 @@ def test_cancel_while_starting_offers_only_what_works(no_data, lang, monkeypatch
     at.button(key="train_start").click().run()
     assert not at.exception
     run = Path(at.session_state["train_run"])
+    assert at.subheader[0].value.startswith(CATALOG[lang]["recipe.mnist"])  # named while Python starts
     at.button(key="train_cancel").click().run()
     assert not at.exception
     assert launcher.current() is None and not (run / "state.json").exists()
     text = shown(at)
     assert "None" not in text and "--resume" not in text and not at.code
+    assert at.subheader[0].value.startswith(CATALOG[lang]["recipe.mnist"])
     assert [w.value for w in at.warning] == [CATALOG[lang]["train.cancelled_early"]]
     assert not at.button(key="train_start").disabled  # starting again is the offer
 

@@ -152,7 +152,7 @@ def cancel(root: Path | None = None, grace: float = GRACE_SECONDS) -> Path | Non
         if log.is_file() and not log.read_bytes().endswith(b"\n"):  # a line cut by the kill
             with open(log, "a") as f:
                 f.write("\n")
-        RunLog(log)(Event.ERROR, message="cancelled", code=Code.CANCELLED, params={})
+        RunLog(log)(Event.ERROR, message="cancelled", code=Code.CANCELLED, params={}, recipe=held.get("recipe"))
     _lock_path(root).unlink(missing_ok=True)
     return run
 
@@ -207,6 +207,7 @@ def status(run: Path, running: bool) -> Status:
         elif kind == Event.DONE:
             result.state, result.test_accuracy = State.DONE, event.get("test_accuracy")
         elif kind == Event.ERROR:
+            result.recipe = result.recipe or event.get("recipe")  # cancelled before the trainer's start event
             result.message = event_reason(event)
             result.state = State.CANCELLED if result.message.code == Code.CANCELLED else State.ERROR
     if result.state in (State.STARTING, State.RUNNING) and not running:
