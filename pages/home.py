@@ -25,13 +25,16 @@ if not rows:
 else:
     st.dataframe([{
         t("home.col.model"): t(f"recipe.{row.recipe}"),
-        t("home.col.status"): t("home.ok") if row.ok else t("home.unavailable", reason=explain(row.problem)),
+        t("home.col.status"): t("home.ok") if row.ok else t("home.unavailable"),
         t("home.col.accuracy"): row.accuracy,
         t("home.col.book"): row.book_accuracy,
         t("home.col.base"): row.base or "–",
         t("home.col.epochs"): row.epochs("⚠️"),
     } for row in rows], hide_index=True, width="stretch", column_config=dict.fromkeys(
         (t("home.col.accuracy"), t("home.col.book")), st.column_config.NumberColumn(format="percent")))
+    for row in rows:  # the why in full (a table cell would cut it)
+        if not row.ok:
+            st.warning(t("home.unavailable_why", model=t(f"recipe.{row.recipe}"), reason=explain(row.problem)))
 
 st.subheader(t("home.hardware"))
 machine = system.describe()

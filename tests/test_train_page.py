@@ -4,6 +4,7 @@ language: the availability check (core.data.folders.locate), the reasons core gi
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import sys
 import types
@@ -307,3 +308,21 @@ def test_cancel_while_starting_offers_only_what_works(no_data, lang, monkeypatch
     assert [c.value for c in at.code] == [f"python -m core train mnist --epochs 3 --out {launcher.shown_path(run)} "
                                           "--resume"]
     assert [w.value for w in at.warning] == [CATALOG[lang]["train.cancelled"]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_home_says_why_a_model_is_unavailable_in_the_chosen_language(tmp_path, monkeypatch, lang):
+    from core.artifacts.card import untrained
+
+    broken = tmp_path / "trained" / "mnist"  # a card, but no model.onnx
+    broken.mkdir(parents=True)
+    untrained(recipes.get("mnist"), sha256="0" * 64).write(broken)
+    monkeypatch.setattr(paths, "TRAINED_DIR", broken.parent)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)  # Home links to pages: it needs the router
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    strings = CATALOG[lang]
+    assert [w.value for w in at.warning] == [strings["home.unavailable_why"].format(
+        model=strings["recipe.mnist"], reason=strings["reasons.onnx_missing"])]
+    assert at.metric[2].value == strings["home.cores"].format(n=os.cpu_count())
