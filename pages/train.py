@@ -40,7 +40,8 @@ if recipe.starts_from:  # fine-tuning continues a trained run, with that run's b
     else:
         st.warning(t("train.needs_source", parent=names[recipe.starts_from]))
 elif recipe.pretrained:
-    base = choice.selectbox(t("train.base"), recipes.BASES, index=recipes.BASES.index(recipes.DEFAULT_BASE),
+    bases = list(recipes.BASES)
+    base = choice.selectbox(t("train.base"), bases, index=bases.index(recipes.DEFAULT_BASE),
                             key="train_base", help=t("train.base_help"))
 st.caption(t("train.book", listings=recipe.listings, n=recipe.epochs))
 

@@ -225,7 +225,7 @@ def shown(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
-@pytest.mark.parametrize("recipe", ["mnist", "scratch"])
+@pytest.mark.parametrize("recipe", recipes.RECIPE_IDS)
 def test_without_data_start_is_off_and_the_page_says_how_to_get_it(no_data, lang, recipe):
     at = page(lang, recipe=recipe)
     assert not at.exception
@@ -234,7 +234,7 @@ def test_without_data_start_is_off_and_the_page_says_how_to_get_it(no_data, lang
     dataset = strings[f"train.dataset.{recipes.get(recipe).dataset}"]
     text = shown(at)
     assert strings["train.data.missing"].split("{")[0] in text and dataset in text
-    if recipe == "mnist":
+    if recipes.get(recipe).dataset == MNIST.id:
         root, cache = folders.places(MNIST)
         assert root == no_data / "mnist" / "mnist.npz" and cache == no_data.parent / "keras" / "datasets" / "mnist.npz"
         assert strings["reasons.mnist_missing"].format(root=root, cache=cache) in text
