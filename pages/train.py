@@ -13,6 +13,7 @@ from core.artifacts.log import Phase
 from core.data import folders
 from core.explainers.curves import Curves
 from core.paths import runs_dir
+from core.training import bases as pretrained
 from core.training import launcher
 from core.training.launcher import State
 from pages._i18n import explain, t
@@ -43,6 +44,9 @@ elif recipe.pretrained:
     bases = list(recipes.BASES)
     base = choice.selectbox(t("train.base"), bases, index=bases.index(recipes.DEFAULT_BASE),
                             key="train_base", help=t("train.base_help"))
+    weights = pretrained.missing_weights(base)
+    if weights:
+        st.caption(t("train.base_download", base=base, path=weights))
 st.caption(t("train.book", listings=recipe.listings, n=recipe.epochs))
 
 dataset = t(f"train.dataset.{recipe.dataset}")

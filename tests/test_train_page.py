@@ -252,6 +252,17 @@ def test_with_data_the_page_says_where_and_start_is_on(no_data):
     assert CATALOG["en"]["train.data.found"].format(dataset=CATALOG["en"]["train.dataset.mnist"], path=found) in shown(at)
 
 
+def test_a_base_whose_weights_must_be_downloaded_says_so(no_data):
+    from core.training.bases import vgg16
+
+    at = page("zh-TW", recipe="feature_extraction")
+    assert not at.exception and at.selectbox(key="train_base").value == "efficientnet_lite0"
+    assert "ImageNet" not in shown(at)  # Lite0's weights ship with the app
+    at.selectbox(key="train_base").set_value("vgg16").run()
+    assert CATALOG["zh-TW"]["train.base_download"].format(base="vgg16", path=vgg16.weights_file()) in shown(at)
+    assert vgg16.weights_file().startswith(str(no_data.parent / "keras"))
+
+
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
 def test_a_failed_run_is_a_translated_sentence_and_the_english_stays_in_the_expander(no_data, lang):
     run = no_data.parent / "runs" / "scratch-20260101-120000"

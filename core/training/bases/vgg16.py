@@ -20,11 +20,16 @@ class VGG16WeightsUnavailable(RuntimeError):
     """Raised, fast and with instructions, when the ImageNet weights cannot be had."""
 
 
+def weights_file() -> str:
+    """Keras' cache, where keras.applications.VGG16 downloads its weights on first use."""
+    return os.path.join(os.path.expanduser(os.environ.get("KERAS_HOME", "~/.keras")), "models", WEIGHTS_FILE)
+
+
 def build(input_shape=(150, 150, 3), weights: bool = True):
     import keras
 
     if weights:
-        cache = os.path.join(os.path.expanduser(os.environ.get("KERAS_HOME", "~/.keras")), "models")
+        cache = os.path.dirname(weights_file())
         try:
             return keras.applications.VGG16(weights="imagenet", include_top=False, input_shape=input_shape)
         except Exception as error:  # no network, proxy, truncated download...
