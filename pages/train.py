@@ -79,8 +79,8 @@ def live(run: Path) -> None:
     is_live = bool(held) and held["run"] == str(run)
     status = launcher.status(run, running=is_live)
     top, stop = st.columns([4, 1])
-    recipe = status.recipe or (held["recipe"] if is_live else None)  # the lock knows it before the log does
-    top.subheader(f"{names.get(recipe, run.name)} · {t(f'train.state.{status.state}')}")
+    recipe_id = status.recipe or (held["recipe"] if is_live else None)  # the lock knows it before the log
+    top.subheader(f"{names.get(recipe_id, run.name)} · {t(f'train.state.{status.state}')}")
     top.caption(launcher.shown_path(run))
     if is_live and status.state != State.DONE and stop.button(t("train.cancel"), key="train_cancel"):
         with st.spinner(t("train.cancelling")):

@@ -17,8 +17,7 @@ class Event(StrEnum):
     EPOCH = "epoch"  # epoch, epochs, seconds and the history keys
     WARNING = "warning"  # message, code, params (files: the skipped images)
     DONE = "done"  # test_accuracy, seconds
-    ERROR = "error"  # message (the exception, in English), code (a core.reasons.Code), params; recipe
-    # when the launcher cancelled a trainer that had not logged its start
+    ERROR = "error"  # message (English), code (a core.reasons.Code), params (the launcher's cancel: recipe)
 
 
 class Phase(StrEnum):
