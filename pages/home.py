@@ -5,7 +5,7 @@ from core.artifacts.results import result_rows
 from core.artifacts.rundir import list_runs
 from core.paths import TRAINED_DIR
 from core.serving import system
-from pages._i18n import t
+from pages._i18n import explain, t
 from pages._registry import HOME, PAGES
 
 st.title(t("home.title"))
@@ -25,20 +25,23 @@ if not rows:
 else:
     st.dataframe([{
         t("home.col.model"): t(f"recipe.{row.recipe}"),
-        t("home.col.status"): t("home.ok") if row.ok else t("home.unavailable", reason=row.problem),
+        t("home.col.status"): t("home.ok") if row.ok else t("home.unavailable"),
         t("home.col.accuracy"): row.accuracy,
         t("home.col.book"): row.book_accuracy,
         t("home.col.base"): row.base or "–",
         t("home.col.epochs"): row.epochs("⚠️"),
     } for row in rows], hide_index=True, width="stretch", column_config=dict.fromkeys(
         (t("home.col.accuracy"), t("home.col.book")), st.column_config.NumberColumn(format="percent")))
+    for row in rows:  # the why in full (a table cell would cut it)
+        if not row.ok:
+            st.warning(t("home.unavailable_why", model=t(f"recipe.{row.recipe}"), reason=explain(row.problem)))
 
 st.subheader(t("home.hardware"))
 machine = system.describe()
 cols = st.columns(4)
 cols[0].metric(t("home.device"), machine["device"])
 cols[1].metric(t("home.provider"), machine["provider"].replace("ExecutionProvider", ""))
-cols[2].metric(t("home.cpu"), f"{machine['cores']} cores")
+cols[2].metric(t("home.cpu"), t("home.cores", n=machine["cores"]))
 cols[3].metric(t("home.version"), machine["version"])
 st.caption(machine["cpu"])
 st.caption(t("credit.data"))

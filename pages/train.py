@@ -10,11 +10,13 @@ import streamlit as st
 from core import recipes
 from core.artifacts import rundir
 from core.artifacts.log import Phase
+from core.data import folders
 from core.explainers.curves import Curves
 from core.paths import runs_dir
+from core.training import bases as pretrained
 from core.training import launcher
 from core.training.launcher import State
-from pages._i18n import t
+from pages._i18n import explain, t
 from pages._results import curves_figure, forget_runs
 
 POLL_SECONDS = 1.5
@@ -39,12 +41,27 @@ if recipe.starts_from:  # fine-tuning continues a trained run, with that run's b
     else:
         st.warning(t("train.needs_source", parent=names[recipe.starts_from]))
 elif recipe.pretrained:
-    base = choice.selectbox(t("train.base"), recipes.BASES, index=recipes.BASES.index(recipes.DEFAULT_BASE),
+    bases = list(recipes.BASES)
+    base = choice.selectbox(t("train.base"), bases, index=bases.index(recipes.DEFAULT_BASE),
                             key="train_base", help=t("train.base_help"))
+    weights = pretrained.missing_weights(base)
+    if weights:
+        st.caption(t("train.base_download", base=base, path=weights))
 st.caption(t("train.book", listings=recipe.listings, n=recipe.epochs))
 
-blocked = bool(running) or (recipe.starts_from is not None and source is None)
-if st.button(t("train.start"), type="primary", disabled=blocked, key="train_start"):
+dataset = t(f"train.dataset.{recipe.dataset}")
+try:  # asked before starting: a run without its data would only fail (MNIST after a 15 s download try)
+    found = folders.locate(recipe.data)
+    st.caption(t("train.data.found", dataset=dataset, path=found))
+except folders.DataFolderError as missing:
+    found = None
+    with st.container(border=True):
+        st.warning(t("train.data.missing", dataset=dataset, reason=explain(missing)))
+        st.markdown(t(f"train.data.get.{recipe.dataset}", place=folders.places(recipe.data)[0]))
+
+blocked = bool(running) or (recipe.starts_from is not None and source is None) or found is None
+if st.button(t("train.start"), type="primary", disabled=blocked, key="train_start",
+             help=t("train.start_no_data", dataset=dataset) if found is None else None):
     try:
         run = launcher.start(recipe.id, int(epochs), base=base, start_from=source.path if source else None)
         st.session_state["train_run"] = str(run)
@@ -62,7 +79,8 @@ def live(run: Path) -> None:
     is_live = bool(held) and held["run"] == str(run)
     status = launcher.status(run, running=is_live)
     top, stop = st.columns([4, 1])
-    top.subheader(f"{names.get(status.recipe, run.name)} · {t(f'train.state.{status.state}')}")
+    recipe_id = status.recipe or (held["recipe"] if is_live else None)  # the lock knows it before the log
+    top.subheader(f"{names.get(recipe_id, run.name)} · {t(f'train.state.{status.state}')}")
     top.caption(launcher.shown_path(run))
     if is_live and status.state != State.DONE and stop.button(t("train.cancel"), key="train_cancel"):
         with st.spinner(t("train.cancelling")):
@@ -86,14 +104,19 @@ def live(run: Path) -> None:
         st.markdown(t("train.promote"))
         st.code(launcher.promote_command(run), language="bash")
     elif status.state == State.CANCELLED:
-        st.warning(t("train.cancelled"))
-        st.code(launcher.resume_command(run), language="bash")
+        resume = launcher.resume_command(run)  # None until an epoch finished
+        st.warning(t("train.cancelled") if resume else t("train.cancelled_early"))
+        if resume:
+            st.code(resume, language="bash")
     elif status.state in (State.ERROR, State.STOPPED):
-        st.error(t("train.failed", message=status.message or t("train.no_message")))
-        with st.expander(t("train.output")):
-            st.code(launcher.output_tail(run) or "–")
+        failed = status.state == State.ERROR  # stopped: the process ended without a last word
+        st.error(t("train.failed", message=explain(status.message)) if failed else t("train.no_message"))
+        with st.expander(t("train.output")):  # the English and the traceback, for whoever fixes it
+            if failed:
+                st.code(status.message, language=None, wrap_lines=True)
+            st.code(launcher.output_tail(run) or "–", language=None, wrap_lines=True)
     elif status.message:
-        st.caption(t("train.warning", message=status.message))
+        st.caption(t("train.warning", message=explain(status.message)))
     if running and not is_live:  # it just ended: one full rerun stops the polling
         st.rerun()
 
@@ -101,6 +124,6 @@ def live(run: Path) -> None:
 shown = running["run"] if running else st.session_state.get("train_run")
 if shown:
     live(Path(shown))
-else:
+elif not blocked:  # a blocked Start has said why above
     st.info(t("train.nothing_yet"))
 st.caption(t("train.where", runs=launcher.shown_path(runs_dir())))

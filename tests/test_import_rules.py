@@ -22,8 +22,8 @@ TF = {"tensorflow", "keras", "tf2onnx", "onnx", "tf_keras"}
 ORT = {"onnxruntime"}
 
 # room -> the rooms it may import (besides itself). The shared data modules (paths, progress,
-# recipes, datasets, contracts) import nothing of core's but each other.
-BASE = {"core", "core.paths", "core.progress", "core.recipes", "core.datasets", "core.contracts"}
+# recipes, datasets, reasons, contracts) import nothing of core's but each other.
+BASE = {"core", "core.paths", "core.progress", "core.recipes", "core.datasets", "core.reasons", "core.contracts"}
 MAY_IMPORT = {
     "core.data": BASE,
     "core.artifacts": BASE,

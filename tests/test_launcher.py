@@ -113,20 +113,22 @@ def test_status_folds_the_log(tmp_path):
         {"event": "batch", "epoch": 1, "batch": 100, "steps": 100},
         {"event": "epoch", "epoch": 1, "accuracy": 0.6, "val_accuracy": 0.55, "loss": 0.7, "val_loss": 0.68},
         {"event": "batch", "epoch": 2, "batch": 40, "steps": 100},
-        {"event": "warning", "message": "skipped 1 unreadable images"},
+        {"event": "warning", "message": "skipped 1 unreadable images", "code": "images_skipped", "params": {"count": 1}},
     ]
     (tmp_path / "log.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events) + '{"event": "ba')
     status = launcher.status(tmp_path, running=True)
     assert (status.state, status.recipe, status.epochs, status.epoch) == ("running", "scratch", 3, 1)
     assert (status.batch, status.steps, status.phase) == (40, 100, "train")
     assert status.history == {"accuracy": [0.6], "val_accuracy": [0.55], "loss": [0.7], "val_loss": [0.68]}
-    assert status.message.startswith("skipped")
+    assert status.message.startswith("skipped") and status.message.params == {"count": 1}
     assert launcher.status(tmp_path, running=False).state == "stopped"  # died without a word
     assert launcher.status(tmp_path / "nothing", running=True).state == "starting"
     with open(tmp_path / "log.jsonl", "a") as f:
         f.write("\n" + json.dumps({"event": "done", "test_accuracy": 0.7}) + "\n")
     done = launcher.status(tmp_path, running=False)
     assert (done.state, done.test_accuracy) == ("done", 0.7)
+    assert launcher.resume_command(tmp_path) is None  # no epoch's checkpoint: nothing to resume
+    (tmp_path / "state.json").write_text(json.dumps({"recipe": "scratch", "base": None, "epochs": 3, "epochs_done": 1}))
     assert "python -m core train scratch --epochs 3 --out" in launcher.resume_command(tmp_path)
     assert launcher.promote_command(tmp_path) == f"python -m core promote {tmp_path}"
 

@@ -7,15 +7,17 @@ import time
 from enum import StrEnum
 from pathlib import Path
 
+from core.reasons import Code, Reason
+
 
 class Event(StrEnum):
     START = "start"  # recipe, base, epochs, resume
     PHASE = "phase"  # name: a Phase (train: steps; unfreeze: layers)
     BATCH = "batch"  # epoch, batch, steps, loss, accuracy
     EPOCH = "epoch"  # epoch, epochs, seconds and the history keys
-    WARNING = "warning"  # message (files: the skipped images)
+    WARNING = "warning"  # message, code, params (files: the skipped images)
     DONE = "done"  # test_accuracy, seconds
-    ERROR = "error"  # message (cancelled: true when the launcher stopped it)
+    ERROR = "error"  # message (English), code (a core.reasons.Code), params (the launcher's cancel: recipe)
 
 
 class Phase(StrEnum):
@@ -55,3 +57,12 @@ def read_log(path: Path) -> list[dict]:
         except ValueError:
             continue
     return events
+
+
+def event_reason(event: dict) -> Reason:
+    """An error or warning event's Reason, for the page to translate by its code; an event
+    without a known code (an older trainer's) is `unexpected`, named by its message's prefix."""
+    message = str(event.get("message") or "")
+    if event.get("code") in set(Code) and isinstance(event.get("params", {}), dict):
+        return Reason(event["code"], message, **event.get("params", {}))
+    return Reason(Code.UNEXPECTED, message, type=message.partition(":")[0] or "?")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from core import recipes
 from core.artifacts.rundir import RunInfo
+from core.reasons import Reason
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class ResultRow:
         return self.run is not None and self.run.ok
 
     @property
-    def problem(self) -> str | None:
+    def problem(self) -> Reason | None:
         """Why the model cannot be shown (None when it can, or when there is no run)."""
         return self.run.problem if self.run else None
 

@@ -16,6 +16,7 @@ from core import recipes
 from core.artifacts.card import Card, CardError
 from core.artifacts.files import sha256_file
 from core.paths import REFERENCE_DIR, TRAINED_DIR, runs_dir
+from core.reasons import Code, Reason
 
 HISTORY_KEYS = ("accuracy", "val_accuracy", "loss", "val_loss")
 
@@ -28,7 +29,7 @@ class RunInfo:
     name: str
     card: Card | None = None  # None when card.json is missing or unreadable
     history: dict = field(default_factory=dict)
-    problem: str | None = None  # None: the model is usable
+    problem: Reason | None = None  # None: the model is usable
 
     @property
     def ok(self) -> bool:
@@ -39,16 +40,16 @@ class RunInfo:
         return self.card.recipe if self.card else self.name
 
 
-def _finite_history(history: dict) -> str | None:
+def _finite_history(history: dict) -> Reason | None:
     if not isinstance(history, dict) or not history.get("accuracy"):
-        return "history.json has no accuracy values"
+        return Reason(Code.HISTORY_INVALID, "history.json has no accuracy values")
     lengths = {len(history[k]) for k in HISTORY_KEYS if k in history}
     if len(lengths) != 1:
-        return "history.json lists of unequal length"
+        return Reason(Code.HISTORY_INVALID, "history.json lists of unequal length")
     for key in HISTORY_KEYS:
         for value in history.get(key, []):
             if not isinstance(value, (int, float)) or not math.isfinite(value):
-                return f"history.json has a non-finite {key} value ({value})"
+                return Reason(Code.HISTORY_INVALID, f"history.json has a non-finite {key} value ({value})")
     return None
 
 
@@ -59,25 +60,25 @@ def read_run(path: str | Path, verify_sha: bool = True) -> RunInfo:
     try:
         info.card = Card.read(path)
     except FileNotFoundError:
-        info.problem = "card.json is missing (the run did not finish)"
+        info.problem = Reason(Code.CARD_MISSING, "card.json is missing (the run did not finish)")
         return info
     except CardError as error:
-        info.problem = str(error)
+        info.problem = Reason(Code.CARD_INVALID, str(error))
         return info
     model = path / "model.onnx"
     if not model.is_file():
-        info.problem = "model.onnx is missing"
+        info.problem = Reason(Code.ONNX_MISSING, "model.onnx is missing")
         return info
     if model.stat().st_size == 0:
-        info.problem = "model.onnx is empty"
+        info.problem = Reason(Code.ONNX_EMPTY, "model.onnx is empty")
         return info
     if verify_sha and sha256_file(model) != info.card.sha256:
-        info.problem = "model.onnx does not match the sha256 in card.json (corrupt or replaced)"
+        info.problem = Reason(Code.ONNX_MISMATCH, "model.onnx does not match the sha256 in card.json (corrupt or replaced)")
         return info
     try:
         info.history = json.loads((path / "history.json").read_text())
     except (OSError, ValueError) as error:
-        info.problem = f"history.json cannot be read ({error})"
+        info.problem = Reason(Code.HISTORY_INVALID, f"history.json cannot be read ({error})")
         return info
     info.problem = _finite_history(info.history)
     return info

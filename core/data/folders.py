@@ -16,16 +16,18 @@ from pathlib import Path
 import numpy as np
 
 from core.data.images import BadImage, open_image, prepare_image
-from core.datasets import CATS_DOGS, MNIST
+from core.datasets import CATS_DOGS, MNIST, Dataset
 from core.paths import SHARED_DATA
 from core.progress import progress
+from core.reasons import Code, Reason
 
 SPLITS = ("train", "validation", "test")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp")
 
 
 class DataFolderError(ValueError):
-    """A data folder that is missing or laid out wrongly; the message says what to do."""
+    """A data folder that is missing or laid out wrongly; the message says what to do (a
+    core.reasons.Reason for the chapter's own data sets, so the pages can translate it)."""
 
 
 def data_root(explicit: str | Path | None = None) -> Path | None:
@@ -46,9 +48,28 @@ def mnist_path(explicit: str | Path | None = None) -> Path | None:
     root = data_root()
     if root:
         candidates.append(root / MNIST.path)
-    keras_home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
-    candidates.append(keras_home / "datasets" / file)
+    candidates.append(_keras_datasets() / file)
     return next((c for c in candidates if c.is_file()), None)
+
+
+def _keras_datasets() -> Path:
+    """Keras' download cache, where keras.datasets.mnist looks first."""
+    return Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets"
+
+
+def places(dataset: Dataset) -> list[Path]:
+    """Where the app looks for a data set on this machine, in order: in the data root
+    ($CONVNET_DATA, else ../shared/data), then, for MNIST, Keras' cache. Where to put it."""
+    found = [(data_root() or SHARED_DATA) / dataset.path]
+    if dataset.layout == "keras_npz":
+        found.append(_keras_datasets() / Path(dataset.path).name)
+    return found
+
+
+def _mnist_missing(why: str = "") -> Reason:
+    root, cache = places(MNIST)
+    return Reason(Code.MNIST_MISSING, f"mnist.npz not found{why}: pass --data DIR (a folder with mnist/mnist.npz), "
+                  f"set CONVNET_DATA, or put the file in {cache.parent}/", root=str(root), cache=str(cache))
 
 
 def load_mnist(explicit: str | Path | None = None, download: bool = True):
@@ -56,13 +77,13 @@ def load_mnist(explicit: str | Path | None = None, download: bool = True):
     path = mnist_path(explicit)
     if path is None:
         if not download:
-            raise DataFolderError(
-                "mnist.npz not found: pass --data DIR (a folder with mnist/mnist.npz), set "
-                "CONVNET_DATA, or put the file in ~/.keras/datasets/"
-            )
+            raise DataFolderError(_mnist_missing())
         import keras  # Listing 5.3's loader, which downloads (needs the internet)
 
-        return keras.datasets.mnist.load_data()
+        try:
+            return keras.datasets.mnist.load_data()
+        except Exception as error:  # offline: Keras' "URL fetch failure", after its retries
+            raise DataFolderError(_mnist_missing(f" and its download failed ({error})")) from error
     with np.load(path) as f:
         return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
 
@@ -77,27 +98,43 @@ def cats_dogs_root(explicit: str | Path | None = None) -> Path:
     root = data_root()
     if root and not explicit:
         candidates.append(root / CATS_DOGS.path)
-    problem = None
+    layout = None  # (folder, what it lacks) of the first candidate that exists
     for candidate in candidates:
         if not candidate.is_dir():
             continue
         missing = [f"{s}/{c}" for s in SPLITS for c in classes if not (candidate / s / c).is_dir()]
         if missing:
-            problem = problem or f"{candidate} lacks {', '.join(missing)}"
+            layout = layout or (candidate, ", ".join(missing))
             continue
         for split in SPLITS:
             for cls in classes:
                 if not any(_images(candidate / split / cls)):
-                    raise DataFolderError(
-                        f"{candidate / split / cls} has no images ({', '.join(IMAGE_SUFFIXES)}): put the "
-                        f"{cls} there, or rebuild the folder with `python -m core prepare-data`")
+                    folder = candidate / split / cls
+                    raise DataFolderError(Reason(
+                        Code.CLASS_EMPTY, f"{folder} has no images ({', '.join(IMAGE_SUFFIXES)}): put the "
+                        f"{cls} there, or rebuild the folder with `python -m core prepare-data`", folder=str(folder)))
         return candidate
-    where = explicit or f"../shared/data/{CATS_DOGS.path} or $CONVNET_DATA"
-    raise DataFolderError(
-        f"{problem or f'no cats-vs-dogs folder at {where}'}: expected train/, validation/ and test/, "
-        f"each with {' and '.join(c + '/' for c in classes)} inside. Build one from Kaggle's images with "
-        "`python -m core prepare-data SOURCE --out DIR`."
-    )
+    expected = (f"expected train/, validation/ and test/, each with {' and '.join(c + '/' for c in classes)} "
+                "inside. Build one from Kaggle's images with `python -m core prepare-data SOURCE --out DIR`.")
+    if layout:
+        folder, missing = layout
+        raise DataFolderError(Reason(Code.CATS_DOGS_LAYOUT, f"{folder} lacks {missing}: {expected}",
+                                     folder=str(folder), missing=missing))
+    where = Path(explicit) if explicit else places(CATS_DOGS)[0]
+    shown = explicit or f"../shared/data/{CATS_DOGS.path} or $CONVNET_DATA"
+    raise DataFolderError(Reason(Code.CATS_DOGS_MISSING, f"no cats-vs-dogs folder at {shown}: {expected}",
+                                 where=str(where)))
+
+
+def locate(dataset: Dataset, explicit: str | Path | None = None) -> Path:
+    """Where a data set is on this machine, checked but neither loaded nor downloaded, so the
+    Train page knows before it starts a run; a DataFolderError (its Reason) when it is not here."""
+    if dataset.layout == "keras_npz":
+        path = mnist_path(explicit)
+        if path is None:
+            raise DataFolderError(_mnist_missing())
+        return path
+    return cats_dogs_root(explicit)
 
 
 def _images(folder: Path):
@@ -131,9 +168,10 @@ def load_split(root: Path, split: str, size: tuple[int, int], classes: tuple[str
     for label_id, cls in enumerate(classes):
         if not np.any(images.y == label_id):
             why = next((f"e.g. {p.name}: {w}" for p, w in images.skipped if p.parent.name == cls), "no image files")
-            raise DataFolderError(
-                f"{root / split / cls} has no readable images ({why}): replace them, or rebuild the "
-                "folder with `python -m core prepare-data`")
+            folder = root / split / cls
+            raise DataFolderError(Reason(
+                Code.CLASS_UNREADABLE, f"{folder} has no readable images ({why}): replace them, or rebuild the "
+                "folder with `python -m core prepare-data`", folder=str(folder)))
     return images
 
 

@@ -23,10 +23,16 @@ from PIL import Image
 
 from core.artifacts.rundir import read_run
 from core.data.images import prepare_image
+from core.reasons import Code, Reason
 
 
 class ModelUnavailable(RuntimeError):
-    """A model dir that cannot be served; the message says why."""
+    """A model dir that cannot be served; the message, a core.reasons.Reason, says why."""
+
+
+def _unavailable(name: str, reason: Reason) -> ModelUnavailable:
+    """The model's name before the reason in the English (the CLI's), the code and its params kept."""
+    return ModelUnavailable(Reason(reason.code, f"{name}: {reason}", **reason.params))
 
 
 def providers() -> list[str]:
@@ -64,12 +70,13 @@ class Predictor:
         if verified:
             info = read_run(model_dir)
             if not info.ok:
-                raise ModelUnavailable(f"{self.name}: {info.problem}")
+                raise _unavailable(self.name, info.problem)
             self.card = info.card
         try:
             self.session = ort.InferenceSession(str(model_dir / "model.onnx"), providers=providers())
         except Exception as error:  # onnxruntime raises its own exception types
-            raise ModelUnavailable(f"{self.name}: model.onnx cannot be loaded ({error})") from error
+            cannot = Reason(Code.ONNX_UNLOADABLE, f"model.onnx cannot be loaded ({error})")
+            raise _unavailable(self.name, cannot) from error
         model_input = self.session.get_inputs()[0]
         self.input_name = model_input.name
         _, height, width, channels = model_input.shape
@@ -77,8 +84,9 @@ class Predictor:
         self.grey = channels == 1
         metadata = self.session.get_modelmeta().custom_metadata_map
         if "labels" not in metadata:
-            raise ModelUnavailable(f"{info.name}: model.onnx has no labels in its metadata: label it with "
-                                   f"`python -m core label {info.path}`")
+            command = f"python -m core label {model_dir}"
+            raise _unavailable(self.name, Reason(Code.ONNX_UNLABELLED, "model.onnx has no labels in its metadata: "
+                                                 f"label it with `{command}`", command=command))
         self.labels: tuple[str, ...] = tuple(json.loads(metadata["labels"]))  # class names, label i first
         self.display_names: dict[str, tuple[str, ...]] = {  # language -> one name per label
             language: tuple(names) for language, names in json.loads(metadata["display_names"]).items()}

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from core import recipes
 from core.artifacts.files import atomic_write_json
-from core.artifacts.log import Event, Phase, RunLog, read_log
+from core.artifacts.log import Event, Phase, RunLog, event_reason, read_log
 from core.artifacts.rundir import HISTORY_KEYS, new_run_dir
 from core.paths import REPO, runs_dir
+from core.reasons import Code, Reason
 
 LOCK_NAME = ".training.lock"
 OUTPUT_NAME = "output.log"  # the trainer's stdout and stderr
@@ -129,7 +130,7 @@ def start(recipe_id: str, epochs: int, base: str | None = None, start_from: Path
 
 def cancel(root: Path | None = None, grace: float = GRACE_SECONDS) -> Path | None:
     """Stop the running run (SIGTERM to its group, SIGKILL after `grace` s); its dir keeps
-    the last epoch's checkpoint, so `--resume` continues it. Returns the run dir, or None."""
+    the last epoch's checkpoint, if one finished, for `resume_command`. Returns the run dir, or None."""
     held = current(root)
     if not held or not held.get("pid"):  # nothing, or a trainer not started yet
         return None
@@ -151,7 +152,7 @@ def cancel(root: Path | None = None, grace: float = GRACE_SECONDS) -> Path | Non
         if log.is_file() and not log.read_bytes().endswith(b"\n"):  # a line cut by the kill
             with open(log, "a") as f:
                 f.write("\n")
-        RunLog(log)(Event.ERROR, message="cancelled", cancelled=True)
+        RunLog(log)(Event.ERROR, message="cancelled", code=Code.CANCELLED, params={}, recipe=held.get("recipe"))
     _lock_path(root).unlink(missing_ok=True)
     return run
 
@@ -181,7 +182,7 @@ class Status:
     steps: int = 0
     history: dict = field(default_factory=dict)
     test_accuracy: float | None = None
-    message: str | None = None  # the error, or the last warning
+    message: Reason | None = None  # the error, or the last warning: its English, its code for the page
 
 
 def status(run: Path, running: bool) -> Status:
@@ -202,12 +203,13 @@ def status(run: Path, running: bool) -> Status:
             for key in HISTORY_KEYS:
                 result.history.setdefault(key, []).append(event.get(key))
         elif kind == Event.WARNING:
-            result.message = event.get("message")
+            result.message = event_reason(event)
         elif kind == Event.DONE:
             result.state, result.test_accuracy = State.DONE, event.get("test_accuracy")
         elif kind == Event.ERROR:
-            result.state = State.CANCELLED if event.get("cancelled") else State.ERROR
-            result.message = event.get("message")
+            result.recipe = result.recipe or event.get("recipe")  # cancelled before the trainer's start event
+            result.message = event_reason(event)
+            result.state = State.CANCELLED if result.message.code == Code.CANCELLED else State.ERROR
     if result.state in (State.STARTING, State.RUNNING) and not running:
         result.state = State.STOPPED
     return result
@@ -227,11 +229,16 @@ def shown_path(run: Path) -> str:
     return str(run.relative_to(REPO)) if run.is_relative_to(REPO) else str(run)
 
 
-def resume_command(run: Path) -> str:
-    """The CLI line that continues a cancelled run from its last checkpoint."""
-    info = status(run, running=False)
-    base = f" --base {info.base}" if info.base else ""
-    return f"python -m core train {info.recipe} --epochs {info.epochs}{base} --out {shown_path(run)} --resume"
+def resume_command(run: Path) -> str | None:
+    """The CLI line that continues a stopped run from its last checkpoint (state.json, written
+    after each epoch, names the recipe, epochs and base); None before an epoch finished."""
+    try:
+        state = json.loads((Path(run) / "state.json").read_text())
+        recipe, epochs = recipes.get(state["recipe"]).id, int(state["epochs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    base = f" --base {state['base']}" if state.get("base") else ""
+    return f"python -m core train {recipe} --epochs {epochs}{base} --out {shown_path(run)} --resume"
 
 
 def promote_command(run: Path) -> str:

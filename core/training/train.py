@@ -24,6 +24,7 @@ from core.artifacts.files import atomic_write_json, sha256_file
 from core.artifacts.log import Event, Phase, RunLog
 from core.artifacts.rundir import HISTORY_KEYS, new_run_dir
 from core.data import folders, pipeline
+from core.reasons import Code, Reason, reason_of
 from core.recipes import Recipe
 
 EVALUATION_BATCH = 100
@@ -108,7 +109,8 @@ def load_data(recipe: Recipe, data_dir, log: RunLog, run: Path | None = None, se
     splits = [folders.load_split(root, s, data.image_size, data.classes) for s in folders.SPLITS]
     skipped = [f"{p}: {why}" for s in splits for p, why in s.skipped]
     if skipped:
-        log(Event.WARNING, message=f"skipped {len(skipped)} unreadable images", files=skipped[:20])
+        log(Event.WARNING, message=f"skipped {len(skipped)} unreadable images", files=skipped[:20],
+            code=Code.IMAGES_SKIPPED, params={"count": len(skipped)})
     fingerprint = folders.fingerprint([p for s in splits for p in s.paths])
     return Splits(*((s.x, s.y) for s in splits), fingerprint, skipped)
 
@@ -180,13 +182,15 @@ def start_model(recipe: Recipe, base: str | None, log: RunLog, *, run: Path | No
         model = keras.models.load_model(run / "model.keras")
     elif recipe.starts_from:
         if not start_from or not (Path(start_from) / "model.keras").is_file():
-            raise FileNotFoundError(
-                f"{recipe.id} continues a trained {recipe.starts_from} model: pass --from RUN_DIR "
-                f"(a run of `python -m core train {recipe.starts_from}` holding model.keras)")
+            raise FileNotFoundError(Reason(
+                Code.NO_SOURCE, f"{recipe.id} continues a trained {recipe.starts_from} model: pass --from RUN_DIR "
+                f"(a run of `python -m core train {recipe.starts_from}` holding model.keras)",
+                parent=recipe.starts_from))
         model = keras.models.load_model(Path(start_from) / "model.keras")
         source_base = json.loads((Path(start_from) / "state.json").read_text()).get("base")
         if source_base != base:
-            raise ValueError(f"{start_from} was trained with base {source_base}, not {base}")
+            raise ValueError(Reason(Code.SOURCE_BASE, f"{start_from} was trained with base {source_base}, not {base}",
+                                    source=Path(start_from).name, expected=str(source_base)))
     else:
         model = models.build(recipe, base, base_weights=base_weights)
     if recipe.unfreeze_top:
@@ -279,7 +283,8 @@ def _open_run(recipe: Recipe, out: Path | None, resume: bool) -> tuple[Path, dic
     state_path = run / "state.json"
     state = json.loads(state_path.read_text()) if resume and state_path.is_file() else None
     if resume and state is None:
-        raise FileNotFoundError(f"{run} has no checkpoint to resume from (state.json missing)")
+        raise FileNotFoundError(Reason(Code.NO_CHECKPOINT,
+                                       f"{run} has no checkpoint to resume from (state.json missing)"))
     if not resume and (run / CARD_NAME).exists():
         raise FileExistsError(f"{run} already holds a finished run; choose another --out")
     run.mkdir(parents=True, exist_ok=True)
@@ -338,5 +343,18 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
         log(Event.DONE, test_accuracy=card.test_accuracy, seconds=card.seconds)
         return run
     except BaseException as error:
-        log(Event.ERROR, message=f"{type(error).__name__}: {error}")
+        reason = failure(error)
+        log(Event.ERROR, message=f"{type(error).__name__}: {error}", code=reason.code, params=reason.params)
         raise
+
+
+def failure(error: BaseException) -> Reason:
+    """Why a run failed, for the log's error event: a code the Train page translates (the known
+    causes raise their own Reason; memory and Ctrl-C are recognised by type)."""
+    import tensorflow as tf
+
+    if isinstance(error, KeyboardInterrupt):
+        return Reason(Code.CANCELLED, "cancelled")
+    if isinstance(error, (MemoryError, tf.errors.ResourceExhaustedError)):
+        return Reason(Code.OUT_OF_MEMORY, f"out of memory ({type(error).__name__})")
+    return reason_of(error)

@@ -7,6 +7,7 @@ takes raw pixels (the ONNX contract).
 from __future__ import annotations
 
 import importlib
+import os
 
 from core.recipes import BASES
 
@@ -23,6 +24,13 @@ def _module(name: str):
 def load(name: str, input_shape=(150, 150, 3), weights: bool = True):
     """The headless base as a Keras model (weights=False: random init, for tests)."""
     return _module(name).build(input_shape=input_shape, weights=weights)
+
+
+def missing_weights(name: str) -> str | None:
+    """Where the base's ImageNet weights belong when they are not on this machine (a run would
+    download them first, which needs the internet: the Train page says so); None when here."""
+    path = _module(name).weights_file()
+    return None if os.path.isfile(path) else path
 
 
 def preprocessing(name: str):

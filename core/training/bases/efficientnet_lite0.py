@@ -28,6 +28,10 @@ HEAD_CHANNELS = 1280
 BN_EPSILON = 1e-3
 
 
+def weights_file() -> str:
+    return WEIGHTS_PATH  # shipped with the app
+
+
 def blocks():
     """The 16 MBConv blocks in order: (name prefix, expand, kernel, stride, out channels)."""
     for stage, (expand, kernel, stride, out, repeats) in enumerate(STAGES, start=1):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+from core.reasons import Code, Reason
 from core.training.bases import PREPROCESS_SUFFIX
 
 WEIGHTS_FILE = "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
@@ -19,15 +20,21 @@ class VGG16WeightsUnavailable(RuntimeError):
     """Raised, fast and with instructions, when the ImageNet weights cannot be had."""
 
 
+def weights_file() -> str:
+    """Keras' cache, where keras.applications.VGG16 downloads its weights on first use."""
+    return os.path.join(os.path.expanduser(os.environ.get("KERAS_HOME", "~/.keras")), "models", WEIGHTS_FILE)
+
+
 def build(input_shape=(150, 150, 3), weights: bool = True):
     import keras
 
     if weights:
-        cache = os.path.join(os.path.expanduser(os.environ.get("KERAS_HOME", "~/.keras")), "models")
+        cache = os.path.dirname(weights_file())
         try:
             return keras.applications.VGG16(weights="imagenet", include_top=False, input_shape=input_shape)
         except Exception as error:  # no network, proxy, truncated download...
-            raise VGG16WeightsUnavailable(HOW_TO_GET_WEIGHTS.format(error=error, cache=cache)) from error
+            raise VGG16WeightsUnavailable(Reason(Code.WEIGHTS_UNAVAILABLE, HOW_TO_GET_WEIGHTS.format(
+                error=error, cache=cache), base="VGG16", file=WEIGHTS_FILE, cache=cache)) from error
     return keras.applications.VGG16(weights=None, include_top=False, input_shape=input_shape)
 
 
