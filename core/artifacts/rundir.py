@@ -127,7 +127,7 @@ def models(dataset: str | None = None, trained: Path | None = None,
     shipped = {info.recipe: info for info in list_runs(trained or TRAINED_DIR)}
     return ([shipped[r] for r in ours if r in shipped],
             [info for info in finished_runs(root=root) if info.recipe in ours
-             and (dataset is None or info.card.dataset == dataset)])
+             and dataset in (None, info.card.dataset)])
 
 
 def sources_for(recipe_id: str, root: Path | None = None) -> list[RunInfo]:

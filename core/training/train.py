@@ -278,7 +278,7 @@ def evaluate(run: Path, test_xy, log: RunLog) -> tuple[float, list[list[int]], d
 
 def _open_run(recipe: Recipe, out: Path | None, resume: bool) -> tuple[Path, dict | None]:
     """The run dir, cleared of what a killed run left half-written; its checkpoint state when resuming."""
-    own_data = recipe.dataset == recipes.get(recipe.id).dataset
+    own_data = recipe.data is recipes.get(recipe.id).data  # else a labelled folder (--data): its name joins the run's
     run = Path(out) if out else new_run_dir(recipe.id if own_data else f"{recipe.id}-{recipe.dataset}")
     state_path = run / "state.json"
     state = json.loads(state_path.read_text()) if resume and state_path.is_file() else None
@@ -305,7 +305,11 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
     export, evaluate."""
     import keras
 
-    recipe = resolve(recipes.get(recipe_id), data_dir)
+    recipe = recipes.get(recipe_id)
+    try:
+        recipe, unusable = resolve(recipe, data_dir), None
+    except folders.DataFolderError as error:  # logged below, in the run it would have been
+        unusable = error
     planned = recipe.epochs
     if epochs:
         recipe = recipes.with_epochs(recipe, epochs)
@@ -314,6 +318,8 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
     log = RunLog(run / "log.jsonl")
     started = time.time()
     try:
+        if unusable:
+            raise unusable
         keras.utils.set_random_seed(seed)
         log(Event.START, recipe=recipe.id, base=base, epochs=recipe.epochs, resume=bool(state))
         splits = load_data(recipe, data_dir, log, run, seed)
