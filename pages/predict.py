@@ -3,7 +3,7 @@ import streamlit as st
 from PIL import Image
 
 from core.data.folders import DataFolderError, cats_dogs_root
-from core.data.images import BadImage, open_image, prepare_image
+from core.data.images import MAX_FILE_MB, BadImage, open_image, prepare_image
 from core.explainers import digits
 from core.serving.inference import ModelUnavailable
 from pages import _canvas
@@ -31,7 +31,7 @@ def read(upload) -> Image.Image | None:
     try:
         return open_image(upload)
     except BadImage as error:
-        st.error(t(f"predict.bad.{error.code}"))
+        st.error(t(f"predict.bad.{error.code}", mb=MAX_FILE_MB))
         return None
 
 
@@ -70,7 +70,7 @@ with photo_tab:
             pass  # judge() shows why, beside the other models
     camera = st.toggle(t("predict.camera"), key="use_camera")
     upload = (st.camera_input(t("predict.camera_label")) if camera
-              else st.file_uploader(t("predict.upload"), type=PHOTO_TYPES, key="photo"))
+              else st.file_uploader(t("predict.upload", mb=MAX_FILE_MB), type=PHOTO_TYPES, key="photo"))
     image = read(upload) if upload else None
     if image is not None and photo_models:
         original, seen = st.columns(2)
@@ -100,7 +100,8 @@ with digit_tab:
             how = {key: t(f"predict.digit.{key}") for key in ("draw", "upload")}
             if st.segmented_control(t("predict.digit.how"), list(how), default="draw", key="digit_how",
                                     required=True, format_func=how.get) == "upload":
-                digit_upload = st.file_uploader(t("predict.digit.upload_label"), type=PHOTO_TYPES, key="digit_file")
+                digit_upload = st.file_uploader(t("predict.digit.upload_label", mb=MAX_FILE_MB), type=PHOTO_TYPES,
+                                                key="digit_file")
                 digit_image = read(digit_upload) if digit_upload else None
                 drawn = digits.to_mnist(digit_image) if digit_image is not None else None
             else:

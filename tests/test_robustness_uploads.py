@@ -16,11 +16,11 @@ from _tiny_models import tiny_run
 from PIL import Image
 
 from core.__main__ import main
-from core.data.images import BadImage, open_image, prepare_image
+from core.data.images import MAX_FILE_MB, BadImage, open_image, prepare_image
 from core.serving.inference import Predictor
 
 REPO = Path(__file__).resolve().parents[1]
-CODES = ("empty", "not_image", "broken", "too_large")  # the pages translate exactly these
+CODES = ("empty", "not_image", "broken", "too_large", "file_too_large")  # the pages translate exactly these
 
 
 @pytest.fixture(scope="session")
@@ -177,9 +177,26 @@ def test_every_code_has_a_message_in_both_languages():
             assert {f"{prefix}.{code}" for code in CODES} <= CATALOG[lang].keys(), (lang, prefix)
 
 
-def test_upload_limit_is_set_in_streamlit_config():
+def test_file_size_limit(tmp_path):
+    """A file of exactly MAX_FILE_MB is decoded; one byte more is refused before decoding,
+    whether it comes as bytes, a path or Streamlit's file object."""
+    limit = MAX_FILE_MB * 1024 * 1024
+    at_limit = JPEG + bytes(limit - len(JPEG))  # JPEG decoders stop at the end-of-image marker
+    assert open_image(at_limit).size == PHOTO.size
+    over = at_limit + b"\0"
+    path = tmp_path / "huge.jpg"
+    path.write_bytes(over)
+    for source in (over, path, io.BytesIO(over)):
+        with pytest.raises(BadImage) as caught:
+            open_image(source)
+        assert caught.value.code == "file_too_large"
+
+
+def test_upload_limits_leave_room_for_phone_photos_and_a_message():
+    """Phone photos are 3-15 MB: the app's limit is at least twice that. Streamlit's own limit
+    is above the app's, since a file Streamlit refuses never reaches the page's message."""
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
-    assert 1 <= config["server"]["maxUploadSize"] <= 50  # MB; Streamlit refuses larger files itself
+    assert 30 <= MAX_FILE_MB < config["server"]["maxUploadSize"]
 
 
 def test_cli_predict_reports_bad_files_as_json(runs, tmp_path, capsys):

@@ -16,6 +16,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Larger files are refused with a message. Phone photos are 3-15 MB. Streamlit's own limit
+# (server.maxUploadSize in .streamlit/config.toml) is set well above this one, because a file
+# that Streamlit refuses never reaches the page, so the page could not say why.
+MAX_FILE_MB = 50
 
 
 class BadImageCode(StrEnum):
@@ -25,6 +29,7 @@ class BadImageCode(StrEnum):
     NOT_IMAGE = "not_image"  # nothing Pillow can read
     BROKEN = "broken"  # truncated or damaged
     TOO_LARGE = "too_large"  # over MAX_PIXELS (decompression bombs too)
+    FILE_TOO_LARGE = "file_too_large"  # over MAX_FILE_MB
 
 
 class BadImage(ValueError):
@@ -37,15 +42,20 @@ class BadImage(ValueError):
 
 
 def open_image(source) -> Image.Image:
-    """Decode bytes, a path or a file object; honour EXIF orientation; first frame only."""
+    """Decode bytes, a path or a file object (refused over MAX_FILE_MB); honour EXIF
+    orientation; first frame only."""
+    limit = MAX_FILE_MB * 1024 * 1024  # MB as Streamlit counts them
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
     elif isinstance(source, (str, Path)):
-        data = Path(source).read_bytes()
+        with open(source, "rb") as file:
+            data = file.read(limit + 1)  # enough to know it is too large
     else:
-        data = source.read()
+        data = source.read(limit + 1)
     if not data:
         raise BadImage(BadImageCode.EMPTY, "the file is empty")
+    if len(data) > limit:
+        raise BadImage(BadImageCode.FILE_TOO_LARGE, f"over {MAX_FILE_MB} MB")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
