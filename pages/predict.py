@@ -3,7 +3,7 @@ import streamlit as st
 from PIL import Image
 
 from core.data.folders import DataFolderError, cats_dogs_root
-from core.data.images import MAX_FILE_MB, BadImage, open_image, prepare_image
+from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, BadImage, open_image, prepare_image
 from core.explainers import digits
 from core.serving.inference import ModelUnavailable
 from pages import _canvas
@@ -74,7 +74,9 @@ with photo_tab:
     image = read(upload) if upload else None
     if image is not None and photo_models:
         original, seen = st.columns(2)
-        original.image(image, caption=t("predict.original", w=image.width, h=image.height), width=SHOWN)
+        turned = image.info[ORIENTATION_FIXED]  # only then does the caption say so
+        original.image(image, width=SHOWN, caption=t("predict.original_turned" if turned else "predict.original",
+                                                     w=image.width, h=image.height))
         columns = st.columns(min(3, len(photo_models)), border=True)
         sizes = []
         for i, info in enumerate(photo_models):

@@ -91,6 +91,7 @@ def test_predict_a_photo_with_every_model(env, lang):
     assert any("CPU" in c.value for c in at.caption)  # latency on the active provider
     captions = [img.caption for element in at.get("image") for img in element.proto.imgs]
     assert any(c.startswith(strings["predict.sees"].split("{")[0]) for c in captions)  # what the model sees
+    assert strings["predict.original"].format(w=320, h=200) in captions  # no EXIF: not called turned
 
 
 @pytest.mark.parametrize("code, data", [
@@ -110,6 +111,19 @@ def test_bad_uploads_get_a_translated_message(env, code, data):
         at.run()
         assert not at.exception
         assert [e.value for e in at.error] == [CATALOG[lang][f"predict.bad.{code}"].format(mb=MAX_FILE_MB)]
+
+
+def test_a_photo_turned_by_its_exif_says_so(env):
+    stored = Image.new("RGB", (320, 200), (90, 100, 110))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: shown 200 wide, 320 high
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", exif=exif)
+    at = page("predict")
+    at.file_uploader(key="photo").upload("phone.jpg", buffer.getvalue(), "image/jpeg")
+    at.run()
+    captions = [img.caption for element in at.get("image") for img in element.proto.imgs]
+    assert CATALOG["en"]["predict.original_turned"].format(w=200, h=320) in captions
 
 
 def test_an_unavailable_model_says_why_and_the_others_still_work(env, tiny_trained, tmp_path, monkeypatch):

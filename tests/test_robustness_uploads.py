@@ -16,7 +16,7 @@ from _tiny_models import tiny_run
 from PIL import Image
 
 from core.__main__ import main
-from core.data.images import MAX_FILE_MB, BadImage, open_image, prepare_image
+from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, BadImage, open_image, prepare_image
 from core.serving.inference import Predictor
 
 REPO = Path(__file__).resolve().parents[1]
@@ -151,21 +151,35 @@ def test_sixteen_bit_keeps_its_range():
     assert grey.min() == 0 and grey.max() == 255  # scaled from 0..65535, not clipped to white
 
 
-@pytest.mark.parametrize("orientation, top, bottom", [(6, "red", "blue"), (8, "blue", "red"), (3, "blue", "red")])
-def test_exif_orientation_is_honoured(orientation, top, bottom):
-    """A phone photo stored sideways: 40 wide x 20 high, red left half, blue right half."""
+def sideways(orientation: int | None) -> bytes:
+    """A phone photo stored 40 wide x 20 high, red left half, blue right half, with the given
+    EXIF orientation (None: no EXIF at all)."""
     stored = np.zeros((20, 40, 3), np.uint8)
     stored[:, :20] = (255, 0, 0)
     stored[:, 20:] = (0, 0, 255)
     exif = Image.Exif()
-    exif[0x0112] = orientation
-    image = open_image(encode(Image.fromarray(stored), "JPEG", quality=95, exif=exif))
+    if orientation is not None:
+        exif[0x0112] = orientation
+    return encode(Image.fromarray(stored), "JPEG", quality=95, exif=exif)
+
+
+@pytest.mark.parametrize("orientation, top, bottom", [(6, "red", "blue"), (8, "blue", "red"), (3, "blue", "red")])
+def test_exif_orientation_is_honoured(orientation, top, bottom):
+    image = open_image(sideways(orientation))
+    assert image.info[ORIENTATION_FIXED] is True  # so Predict's caption says it was turned
     upright = orientation in (6, 8)  # 90 degrees: the photo is shown 20 wide x 40 high
     assert image.size == ((20, 40) if upright else (40, 20))
     pixels = prepare_image(image, (40, 20) if upright else (20, 40))
     first, last = (pixels[:10], pixels[-10:]) if upright else (pixels[:, :10], pixels[:, -10:])
     channel = {"red": 0, "blue": 2}
     assert first[..., channel[top]].mean() > 200 and last[..., channel[bottom]].mean() > 200
+
+
+@pytest.mark.parametrize("orientation", [None, 1])
+def test_an_upright_photo_is_not_said_to_be_turned(orientation):
+    """No EXIF, or EXIF saying "upright": nothing turned, and the caption must not claim it."""
+    image = open_image(sideways(orientation))
+    assert image.size == (40, 20) and image.info[ORIENTATION_FIXED] is False
 
 
 def test_every_code_has_a_message_in_both_languages():
