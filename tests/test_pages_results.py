@@ -88,7 +88,11 @@ def test_predict_a_photo_with_every_model(env, lang):
     verdicts = [m.value for m in at.markdown if m.value.startswith("### ")]
     assert len(verdicts) == 1 and verdicts[0].split()[1] in CATS_DOGS.display_names[lang]  # the model's names
     assert verdicts[0].endswith("%")
-    assert any("CPU" in c.value for c in at.caption)  # latency on the active provider
+    details = at.table[0].value  # in the expander below the verdicts
+    assert list(details[strings["predict.col.model"]]) == [CATALOG[lang]["recipe.scratch"]]
+    latency = details[strings["predict.col.latency"]][0]
+    assert latency[0].isdigit() and "CPU" in latency  # milliseconds on the active provider
+    assert details[strings["predict.col.accuracy"]][0].endswith("%")
     captions = [img.caption for element in at.get("image") for img in element.proto.imgs]
     assert any(c.startswith(strings["predict.sees"].split("{")[0]) for c in captions)  # what the model sees
     assert strings["predict.original"].format(w=320, h=200) in captions  # no EXIF: not called turned
