@@ -5,7 +5,9 @@ import streamlit as st
 from pages._i18n import language_switch, t
 from pages._registry import HOME, sections
 
-st.set_page_config(page_title="ConvNet Classroom", page_icon=":material/neurology:", layout="wide")
+# An emoji icon: the browser draws it itself, while a Material page icon is fetched from
+# fonts.gstatic.com (no request may leave the machine: tests/e2e/test_browser_offline.py).
+st.set_page_config(page_title="ConvNet Classroom", page_icon="🧠", layout="wide")
 language_switch()
 
 navigation = st.navigation({

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from core.data.images import BadImage, open_image, prepare_image
+from core.data.images import MAX_FILE_MB, BadImage, open_image, prepare_image
 from core.explainers import mechanics
 from pages import _theme as theme
 from pages._i18n import t
@@ -131,13 +131,13 @@ def names(prefix: str, options):
 
 def photo_upload(key: str):
     """An uploaded image as PIL, or None; a translated message instead of a traceback."""
-    upload = st.file_uploader(t("components.upload"), key=key)
+    upload = st.file_uploader(t("components.upload", mb=MAX_FILE_MB), key=key)
     if upload is None:
         return None
     try:
         return open_image(upload.getvalue())
     except BadImage as error:
-        st.error(t(f"components.bad_image.{error.code}"))
+        st.error(t(f"components.bad_image.{error.code}", mb=MAX_FILE_MB))
         return None
 
 

@@ -1,9 +1,14 @@
-"""Predict: a photo judged by every cat/dog model side by side, a drawn digit, the test set."""
+"""Predict: a photo judged by every cat/dog model side by side, a drawn digit, the test set.
+
+On a projector every model's verdict fits the first screen (1280x720) right after an upload:
+the photo stays small on the left, the verdicts are one line each in the chapter's order, and
+the numbers behind them (probabilities, latency, test accuracy, what the model sees) wait in an
+expander below."""
 import streamlit as st
 from PIL import Image
 
 from core.data.folders import DataFolderError, cats_dogs_root
-from core.data.images import BadImage, open_image, prepare_image
+from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, BadImage, open_image, prepare_image
 from core.explainers import digits
 from core.serving.inference import ModelUnavailable
 from pages import _canvas
@@ -11,11 +16,12 @@ from pages._i18n import t
 from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
-SHOWN = 300  # px: the original and what the model sees, side by side
+PHOTO = 240  # px: the photo, small beside the verdicts
 
 
 def chosen(dataset: str, key: str) -> list:
-    """Every shipped model of a dataset, plus the user's finished runs they pick."""
+    """Every shipped model of a dataset (in the chapter's order), plus the user's finished runs
+    they pick."""
     shipped, own = models(dataset)
     runs = {str(info.path): info for info in own}
     names = {path: label(info) for path, info in runs.items()}  # format_funcs get plain lookups
@@ -31,7 +37,7 @@ def read(upload) -> Image.Image | None:
     try:
         return open_image(upload)
     except BadImage as error:
-        st.error(t(f"predict.bad.{error.code}"))
+        st.error(t(f"predict.bad.{error.code}", mb=MAX_FILE_MB))
         return None
 
 
@@ -41,20 +47,39 @@ def verdict(prediction, names: list[str]) -> None:
                     config={"staticPlot": True}, theme=None)
 
 
-def judge(info, image: Image.Image) -> tuple[int, int] | None:
-    """One model's column: verdict, probability bars, latency and provider; returns the
-    model's input size (None when it is unavailable)."""
-    st.markdown(f"**{label(info)}**")
-    try:
-        model = load(info)
-    except ModelUnavailable as error:
-        st.warning(t("predict.unavailable", reason=str(error)))
-        return None
-    prediction = model.predict(image)
-    verdict(prediction, display_names(model.display_names))
-    st.caption(t("predict.latency", ms=prediction.latency_ms, provider=model.provider.replace("ExecutionProvider", ""),
-                 accuracy=model.card.test_accuracy))
-    return model.size
+def verdict_row(info, image: Image.Image, key: str):
+    """One model's line: its name, then its answer and probability in the large type a
+    projector needs. Returns (model, prediction), or None when the model is unavailable (the
+    line says why)."""
+    with st.container(key=key):
+        name, answer = st.columns([3, 2], vertical_alignment="center")
+        name.markdown(f"**{label(info)}**", text_alignment="right")  # beside its answer
+        try:
+            model = load(info)
+        except ModelUnavailable as error:
+            answer.warning(t("predict.unavailable", reason=str(error)))
+            return None
+        prediction = model.predict(image)
+        names = display_names(model.display_names)
+        answer.markdown(f"### {names[prediction.labels.index(prediction.label)]} · {prediction.confidence:.1%}",
+                        anchors=False)
+        return model, prediction
+
+
+def details(judged: list, image: Image.Image) -> None:
+    """The numbers behind the verdicts, one click away: every label's probability, latency on
+    its provider and test accuracy per model (a table that wraps rather than scrolls sideways
+    in the narrow column), and the photo as the models see it."""
+    model_col, latency, accuracy = (t(f"predict.col.{c}") for c in ("model", "latency", "accuracy"))
+    rows = [{model_col: label(info),
+             **{name: f"{p:.1%}" for name, p in zip(display_names(model.display_names), prediction.probabilities)},
+             latency: t("predict.latency", ms=prediction.latency_ms, provider=model.provider.replace("ExecutionProvider", "")),
+             accuracy: f"{model.card.test_accuracy:.1%}"}
+            for info, model, prediction in judged]
+    with st.expander(t("predict.details")):
+        st.table(rows, hide_index=True)
+        size = judged[0][1].size
+        st.image(prepare_image(image, size).astype("uint8"), width=PHOTO, caption=t("predict.sees", w=size[1], h=size[0]))
 
 
 st.title(t("predict.title"))
@@ -62,28 +87,32 @@ st.markdown(t("predict.intro"))
 photo_tab, digit_tab, batch_tab = st.tabs([t("predict.tab.photo"), t("predict.tab.digit"), t("predict.tab.batch")])
 
 with photo_tab:
-    photo_models = chosen("cats_and_dogs", "photo_runs")
+    controls, board = st.columns([1, 2], gap="large")
+    with board:
+        verdicts = st.container()  # above the list of own runs, which may grow
+        photo_models = chosen("cats_and_dogs", "photo_runs")
     for info in photo_models:  # sessions open (once per server) while the student picks a photo
         try:
             load(info)
         except ModelUnavailable:
-            pass  # judge() shows why, beside the other models
-    camera = st.toggle(t("predict.camera"), key="use_camera")
-    upload = (st.camera_input(t("predict.camera_label")) if camera
-              else st.file_uploader(t("predict.upload"), type=PHOTO_TYPES, key="photo"))
-    image = read(upload) if upload else None
-    if image is not None and photo_models:
-        original, seen = st.columns(2)
-        original.image(image, caption=t("predict.original", w=image.width, h=image.height), width=SHOWN)
-        columns = st.columns(min(3, len(photo_models)), border=True)
-        sizes = []
-        for i, info in enumerate(photo_models):
-            with columns[i % len(columns)]:
-                sizes.append(judge(info, image))
-        size = next((size for size in sizes if size), None)
-        if size:
-            seen.image(prepare_image(image, size).astype("uint8"), width=SHOWN,
-                       caption=t("predict.sees", w=size[1], h=size[0]))
+            pass  # verdict_row() shows why, beside the other models
+    with controls:
+        camera = st.toggle(t("predict.camera"), key="use_camera")
+        upload = (st.camera_input(t("predict.camera_label")) if camera
+                  else st.file_uploader(t("predict.upload", mb=MAX_FILE_MB), type=PHOTO_TYPES, key="photo"))
+        image = read(upload) if upload else None
+        if image is not None:
+            turned = image.info[ORIENTATION_FIXED]  # only then does the caption say so
+            st.image(image, width=PHOTO, caption=t("predict.original_turned" if turned else "predict.original",
+                                                   w=image.width, h=image.height))
+    with verdicts:
+        if image is None and photo_models:
+            st.info(t("predict.waiting"))
+        elif image is not None:
+            rows = [(info, verdict_row(info, image, f"verdict_{i}")) for i, info in enumerate(photo_models)]
+            judged = [(info, *row) for info, row in rows if row]
+            if judged:
+                details(judged, image)
 
 with digit_tab:
     digit_models = chosen("mnist", "digit_runs")
@@ -100,7 +129,8 @@ with digit_tab:
             how = {key: t(f"predict.digit.{key}") for key in ("draw", "upload")}
             if st.segmented_control(t("predict.digit.how"), list(how), default="draw", key="digit_how",
                                     required=True, format_func=how.get) == "upload":
-                digit_upload = st.file_uploader(t("predict.digit.upload_label"), type=PHOTO_TYPES, key="digit_file")
+                digit_upload = st.file_uploader(t("predict.digit.upload_label", mb=MAX_FILE_MB), type=PHOTO_TYPES,
+                                                key="digit_file")
                 digit_image = read(digit_upload) if digit_upload else None
                 drawn = digits.to_mnist(digit_image) if digit_image is not None else None
             else:

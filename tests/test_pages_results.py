@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
 from core import paths
+from core.data.images import MAX_FILE_MB, BadImageCode
 from core.datasets import CATS_DOGS
 from core.training import launcher
 from pages._registry import PAGES
@@ -83,9 +84,14 @@ def test_predict_a_photo_with_every_model(env, lang):
     verdicts = [m.value for m in at.markdown if m.value.startswith("### ")]
     assert len(verdicts) == 1 and verdicts[0].split()[1] in CATS_DOGS.display_names[lang]  # the model's names
     assert verdicts[0].endswith("%")
-    assert any("CPU" in c.value for c in at.caption)  # latency on the active provider
+    details = at.table[0].value  # in the expander below the verdicts
+    assert list(details[strings["predict.col.model"]]) == [CATALOG[lang]["recipe.scratch"]]
+    latency = details[strings["predict.col.latency"]][0]
+    assert latency[0].isdigit() and "CPU" in latency  # milliseconds on the active provider
+    assert details[strings["predict.col.accuracy"]][0].endswith("%")
     captions = [img.caption for element in at.get("image") for img in element.proto.imgs]
     assert any(c.startswith(strings["predict.sees"].split("{")[0]) for c in captions)  # what the model sees
+    assert strings["predict.original"].format(w=320, h=200) in captions  # no EXIF: not called turned
 
 
 @pytest.mark.parametrize("code, data", [
@@ -93,16 +99,31 @@ def test_predict_a_photo_with_every_model(env, lang):
     ("not_image", b"this is text, not a photo"),
     ("broken", dog_photo()[:120]),
     ("too_large", None),
+    ("file_too_large", None),
 ])
 def test_bad_uploads_get_a_translated_message(env, code, data):
-    if data is None:  # 50 megapixels of black: a 48 kB PNG
-        data = png(Image.new("L", (10_000, 5_000)))
+    if data is None:  # made here, not at collection
+        data = {"too_large": lambda: png(Image.new("L", (10_000, 5_000))),  # 50 megapixels in 48 kB
+                "file_too_large": lambda: dog_photo() + bytes(MAX_FILE_MB * 1024 * 1024)}[code]()
     for lang in ("en", "zh-TW"):
         at = page("predict", lang)
         at.file_uploader(key="photo").upload("upload.png", data, "image/png")
         at.run()
         assert not at.exception
-        assert [e.value for e in at.error] == [CATALOG[lang][f"predict.bad.{code}"]]
+        assert [e.value for e in at.error] == [CATALOG[lang][f"predict.bad.{code}"].format(mb=MAX_FILE_MB)]
+
+
+def test_a_photo_turned_by_its_exif_says_so(env):
+    stored = Image.new("RGB", (320, 200), (90, 100, 110))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: shown 200 wide, 320 high
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", exif=exif)
+    at = page("predict")
+    at.file_uploader(key="photo").upload("phone.jpg", buffer.getvalue(), "image/jpeg")
+    at.run()
+    captions = [img.caption for element in at.get("image") for img in element.proto.imgs]
+    assert CATALOG["en"]["predict.original_turned"].format(w=200, h=320) in captions
 
 
 def test_an_unavailable_model_says_why_and_the_others_still_work(env, tiny_trained, tmp_path, monkeypatch):
@@ -237,7 +258,7 @@ def test_every_key_the_results_pages_use_is_in_both_languages():
     used |= {f"compare.story.{s.key}.{part}" for s in STORY for part in ("title", "short", "lesson")}
     used |= {f"train.state.{s}" for s in ("starting", "running", "done", "error", "cancelled", "stopped")}
     used |= {f"train.phase.{p}" for p in ("start", "data", "features", "unfreeze", "train", "export", "evaluate")}
-    used |= {f"predict.bad.{code}" for code in ("empty", "not_image", "broken", "too_large")}
+    used |= {f"predict.bad.{code}" for code in BadImageCode}
     for lang in ("en", "zh-TW"):
         assert not used - set(CATALOG[lang]), lang
 

@@ -15,11 +15,11 @@ import pytest
 from PIL import Image
 
 from core.__main__ import main
-from core.data.images import BadImage, open_image, prepare_image
+from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, BadImage, open_image, prepare_image
 from core.serving.inference import Predictor
 
 REPO = Path(__file__).resolve().parents[1]
-CODES = ("empty", "not_image", "broken", "too_large")  # the pages translate exactly these
+CODES = ("empty", "not_image", "broken", "too_large", "file_too_large")  # the pages translate exactly these
 
 
 @pytest.fixture(scope="session")
@@ -143,21 +143,35 @@ def test_sixteen_bit_keeps_its_range():
     assert grey.min() == 0 and grey.max() == 255  # scaled from 0..65535, not clipped to white
 
 
-@pytest.mark.parametrize("orientation, top, bottom", [(6, "red", "blue"), (8, "blue", "red"), (3, "blue", "red")])
-def test_exif_orientation_is_honoured(orientation, top, bottom):
-    """A phone photo stored sideways: 40 wide x 20 high, red left half, blue right half."""
+def sideways(orientation: int | None) -> bytes:
+    """A phone photo stored 40 wide x 20 high, red left half, blue right half, with the given
+    EXIF orientation (None: no EXIF at all)."""
     stored = np.zeros((20, 40, 3), np.uint8)
     stored[:, :20] = (255, 0, 0)
     stored[:, 20:] = (0, 0, 255)
     exif = Image.Exif()
-    exif[0x0112] = orientation
-    image = open_image(encode(Image.fromarray(stored), "JPEG", quality=95, exif=exif))
+    if orientation is not None:
+        exif[0x0112] = orientation
+    return encode(Image.fromarray(stored), "JPEG", quality=95, exif=exif)
+
+
+@pytest.mark.parametrize("orientation, top, bottom", [(6, "red", "blue"), (8, "blue", "red"), (3, "blue", "red")])
+def test_exif_orientation_is_honoured(orientation, top, bottom):
+    image = open_image(sideways(orientation))
+    assert image.info[ORIENTATION_FIXED] is True  # so Predict's caption says it was turned
     upright = orientation in (6, 8)  # 90 degrees: the photo is shown 20 wide x 40 high
     assert image.size == ((20, 40) if upright else (40, 20))
     pixels = prepare_image(image, (40, 20) if upright else (20, 40))
     first, last = (pixels[:10], pixels[-10:]) if upright else (pixels[:, :10], pixels[:, -10:])
     channel = {"red": 0, "blue": 2}
     assert first[..., channel[top]].mean() > 200 and last[..., channel[bottom]].mean() > 200
+
+
+@pytest.mark.parametrize("orientation", [None, 1])
+def test_an_upright_photo_is_not_said_to_be_turned(orientation):
+    """No EXIF, or EXIF saying "upright": nothing turned, and the caption must not claim it."""
+    image = open_image(sideways(orientation))
+    assert image.size == (40, 20) and image.info[ORIENTATION_FIXED] is False
 
 
 def test_every_code_has_a_message_in_both_languages():
@@ -169,9 +183,26 @@ def test_every_code_has_a_message_in_both_languages():
             assert {f"{prefix}.{code}" for code in CODES} <= CATALOG[lang].keys(), (lang, prefix)
 
 
-def test_upload_limit_is_set_in_streamlit_config():
+def test_file_size_limit(tmp_path):
+    """A file of exactly MAX_FILE_MB is decoded; one byte more is refused before decoding,
+    whether it comes as bytes, a path or Streamlit's file object."""
+    limit = MAX_FILE_MB * 1024 * 1024
+    at_limit = JPEG + bytes(limit - len(JPEG))  # JPEG decoders stop at the end-of-image marker
+    assert open_image(at_limit).size == PHOTO.size
+    over = at_limit + b"\0"
+    path = tmp_path / "huge.jpg"
+    path.write_bytes(over)
+    for source in (over, path, io.BytesIO(over)):
+        with pytest.raises(BadImage) as caught:
+            open_image(source)
+        assert caught.value.code == "file_too_large"
+
+
+def test_upload_limits_leave_room_for_phone_photos_and_a_message():
+    """Phone photos are 3-15 MB: the app's limit is at least twice that. Streamlit's own limit
+    is above the app's, since a file Streamlit refuses never reaches the page's message."""
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
-    assert 1 <= config["server"]["maxUploadSize"] <= 50  # MB; Streamlit refuses larger files itself
+    assert 30 <= MAX_FILE_MB < config["server"]["maxUploadSize"]
 
 
 def test_cli_predict_reports_bad_files_as_json(tiny_runs, tmp_path, capsys):

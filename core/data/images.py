@@ -12,10 +12,15 @@ from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Larger files are refused with a message. Phone photos are 3-15 MB. Streamlit's own limit
+# (server.maxUploadSize in .streamlit/config.toml) is set well above this one, because a file
+# that Streamlit refuses never reaches the page, so the page could not say why.
+MAX_FILE_MB = 50
+ORIENTATION_FIXED = "orientation_fixed"  # the key open_image sets in image.info (see there)
 
 
 class BadImageCode(StrEnum):
@@ -25,6 +30,7 @@ class BadImageCode(StrEnum):
     NOT_IMAGE = "not_image"  # nothing Pillow can read
     BROKEN = "broken"  # truncated or damaged
     TOO_LARGE = "too_large"  # over MAX_PIXELS (decompression bombs too)
+    FILE_TOO_LARGE = "file_too_large"  # over MAX_FILE_MB
 
 
 class BadImage(ValueError):
@@ -37,15 +43,22 @@ class BadImage(ValueError):
 
 
 def open_image(source) -> Image.Image:
-    """Decode bytes, a path or a file object; honour EXIF orientation; first frame only."""
+    """Decode bytes, a path or a file object (refused over MAX_FILE_MB); first frame only. A
+    photo stored sideways is turned upright as its EXIF orientation says, and
+    `image.info[ORIENTATION_FIXED]` tells whether that turned (or mirrored) it, so a page says
+    so only when it happened."""
+    limit = MAX_FILE_MB * 1024 * 1024  # MB as Streamlit counts them
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
     elif isinstance(source, (str, Path)):
-        data = Path(source).read_bytes()
+        with open(source, "rb") as file:
+            data = file.read(limit + 1)  # enough to know it is too large
     else:
-        data = source.read()
+        data = source.read(limit + 1)
     if not data:
         raise BadImage(BadImageCode.EMPTY, "the file is empty")
+    if len(data) > limit:
+        raise BadImage(BadImageCode.FILE_TOO_LARGE, f"over {MAX_FILE_MB} MB")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -54,7 +67,9 @@ def open_image(source) -> Image.Image:
                 raise BadImage(BadImageCode.TOO_LARGE, f"{image.width}x{image.height} pixels")
             image.seek(0)
             image.load()
+            orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
             image = ImageOps.exif_transpose(image)
+            image.info[ORIENTATION_FIXED] = orientation in range(2, 9)  # the values exif_transpose acts on
     except BadImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:

@@ -82,3 +82,38 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def cat_photo() -> bytes:
+    """A JPEG to upload: the book's first test cat where the data is here (../shared/data,
+    $CONVNET_DATA), else a generated one, so a fresh clone runs the same tests."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from core.data.folders import DataFolderError, cats_dogs_root
+
+    try:
+        return sorted((cats_dogs_root() / "test" / "cats").glob("*.jpg"))[0].read_bytes()
+    except (DataFolderError, IndexError):
+        pixels = np.random.default_rng(1).normal(110, 20, (240, 320, 3))
+        pixels[60:180, 100:220] = [200, 80, 60]
+        buffer = io.BytesIO()
+        Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=90)
+        return buffer.getvalue()
+
+
+@pytest.fixture
+def sized_page(browser):
+    """A page factory at a given viewport (a projector's 1280x720, a wall screen's 1920x1080)."""
+    contexts = []
+
+    def make(width: int, height: int):
+        contexts.append(browser.new_context(viewport={"width": width, "height": height}))
+        return contexts[-1].new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -1,0 +1,24 @@
+"""The shared upload helper (pages/_components.photo_upload, used by Convolution, Max pooling
+and Data augmentation): a file over the app's size limit gets its translated message."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.data.images import MAX_FILE_MB
+from pages.strings import CATALOG
+
+
+def _uploader():
+    from pages._components import photo_upload
+
+    photo_upload("upload")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_a_file_over_the_size_limit_gets_a_translated_message(lang):
+    at = AppTest.from_function(_uploader, default_timeout=30)
+    at.session_state["lang"] = lang
+    at.run()
+    too_big = bytes(MAX_FILE_MB * 1024 * 1024 + 1)
+    at.file_uploader(key="upload").set_value(("big.jpg", too_big, "image/jpeg")).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [CATALOG[lang]["components.bad_image.file_too_large"].format(mb=MAX_FILE_MB)]
