@@ -133,8 +133,8 @@ def _value(metric: str) -> str:
 def _add_curves(fig, c: curves.Curves, metric, smoothing, factor, cell, legend=True) -> dict | None:
     """One run in its colour: training dotted, validation solid (dashed for the book's runs), one
     legend entry per run; a star at the best validation value (highest accuracy, lowest loss); on
-    accuracy, the overfitting gap's bar.
-    Returns where the gap's label belongs (the page places the labels so they never overlap)."""
+    accuracy, the overfitting gap's bar. Returns where the gap's label belongs: the figure places
+    all labels at once, so that they never overlap."""
     colour = theme.run_colour(c.recipe, c.kind)
     name = _wrapped(c.label)
     validation_dash = "dash" if c.kind == "book" else "solid"
@@ -188,6 +188,7 @@ def curves_figure(sets: list[curves.Curves], metric: str, smoothing: str = "none
     one-line legend: every further legend line adds to it, so the plot never shrinks."""
     title = t(f"results.metric.{metric}")
     grid = grid and len(sets) > 1
+    last = max((c.epochs[-1] for c in sets if c.epochs), default=1)
     if not grid:
         fig = go.Figure()
         labels = [label for c in sets if (label := _add_curves(fig, c, metric, smoothing, factor, {}))]
@@ -200,7 +201,7 @@ def curves_figure(sets: list[curves.Curves], metric: str, smoothing: str = "none
             pad = max(0.05 * (max(values) - min(values)), 0.01)
             low, high = min(values) - pad, max(values) + pad
             fig.update_yaxes(range=[low, high])
-            _gap_labels(fig, labels, plot_height, low, high, max(c.epochs[-1] for c in sets if c.epochs))
+            _gap_labels(fig, labels, plot_height, low, high, last)
         fig.update_layout(title=title, height=plot_height + top + bottom,
                           legend={"orientation": "v", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
                                   "xanchor": "left", "tracegroupgap": 0, "maxheight": legend, "font": theme.FONT},
@@ -220,7 +221,6 @@ def curves_figure(sets: list[curves.Curves], metric: str, smoothing: str = "none
         fig.update_annotations(font=theme.FONT)
         fig.update_layout(title=title, height=340 * rows + 80,  # room for the panels' two-line titles
                           margin={"l": 10, "r": 10, "t": 120, "b": 10})
-    last = max((c.epochs[-1] for c in sets if c.epochs), default=1)
     fig.update_xaxes(title=t("results.epoch"), dtick=1 if last < 10 else None, rangemode="nonnegative")
     if metric == "accuracy":
         fig.update_yaxes(tickformat=".1~%")
