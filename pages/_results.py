@@ -177,7 +177,7 @@ def _gap_labels(fig, labels: list[dict], plot_height: int, low: float, high: flo
         fig.add_annotation(x=label["x"], y=label["y"], text=label["text"], showarrow=True, arrowhead=0,
                            arrowwidth=1.5, arrowcolor=label["colour"], ax=14 if right else -14,
                            ay=float(target - place), xanchor="left" if right else "right", yanchor="middle",
-                           font={**theme.FONT, "color": label["colour"]}, bgcolor=theme.WHITE, opacity=0.9,
+                           font={**theme.FONT, "color": label["colour"]}, bgcolor=theme.VEIL,
                            bordercolor=label["colour"], borderpad=2, **label["cell"])
 
 

@@ -15,6 +15,7 @@ INK = "#111111"  # black stands out on every other colour, also on a washed-out 
 GREY = "#9ca3af"  # what steps back: padding, the classes a model did not pick
 PALE = "#f3f4f6"  # behind the padding's hatching
 WHITE = "#ffffff"
+VEIL = "rgba(255, 255, 255, 0.85)"  # behind a label drawn over curves: it reads, and the curves still show
 
 SERIES = (BLUE, RED, GREEN, PURPLE, ORANGE, TEAL, PINK, OLIVE)
 # the hues of the recipes; the story's neighbours (scratch and augmented, the three pretrained) far apart
