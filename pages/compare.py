@@ -6,7 +6,7 @@ from core import recipes
 from core.artifacts.results import ResultRow, result_rows
 from core.artifacts.rundir import load_reference
 from core.explainers import curves
-from core.explainers.story import STORY
+from core.explainers.story import BOOK_BASE, STORY, Facts, Step
 from pages._i18n import t
 from pages._results import curves_figure, label, models
 
@@ -18,22 +18,26 @@ SETS: dict[str, curves.Curves] = {}  # every curve set the page can draw, by a s
 for kind, infos in (("shipped", shipped), ("run", own)):
     for info in infos:
         if info.ok:
-            SETS[f"{kind}:{info.name}"] = curves.Curves(label(info), info.recipe, kind, info.history)
+            SETS[f"{kind}:{info.name}"] = curves.Curves(label(info), info.recipe, kind, info.history,
+                                                        test_accuracy=info.card.test_accuracy)
 for recipe_id in recipes.RECIPE_IDS:
     reference = load_reference(recipe_id)
     if reference:
         SETS[f"book:{recipe_id}"] = curves.Curves(t("results.book_run", recipe=t(f"recipe.{recipe_id}")), recipe_id,
-                                                  "book", reference["history"], source=reference["source"])
-
-with st.sidebar:
-    methods = {method: t(f"compare.smoothing.{method}") for method in curves.SMOOTHING}
-    smoothing = st.radio(t("compare.smoothing"), list(methods), key="smoothing", format_func=methods.get)
-    factor = st.slider(t("compare.factor"), 0.0, 0.95, curves.BOOK_FACTOR, 0.05, disabled=smoothing == "none",
-                       key="smoothing_factor", help=t("compare.factor_help"))
+                                                  "book", reference["history"], source=reference["source"],
+                                                  test_accuracy=reference["test_accuracy"])
+SHIPPED_BASES = {info.recipe: info.card.base for info in shipped if info.ok}  # the shipped models' pretrained bases
 
 
 def charts(where: str, keys: list[str], metrics=("accuracy", "loss"), grid: bool = False) -> None:
-    """The chosen curve sets, one chart per metric, and the book's credit when it is shown."""
+    """The smoothing controls, the chosen curve sets below them, one chart per metric, and the
+    book's credit when it is shown. The controls sit right above the charts they change (in the
+    sidebar, at 1280 x 720, the menu pushed them out of sight)."""
+    methods = {method: t(f"compare.smoothing.{method}") for method in curves.SMOOTHING}
+    left, right = st.columns(2)
+    smoothing = left.selectbox(t("compare.smoothing"), list(methods), key=f"{where}_smoothing", format_func=methods.get)
+    factor = right.slider(t("compare.factor"), 0.0, 0.95, curves.BOOK_FACTOR, 0.05, disabled=smoothing == "none",
+                          key=f"{where}_factor", help=t("compare.factor_help"))
     sets = [SETS[key] for key in keys]
     places = [st.container() for _ in metrics] if grid else st.columns(len(metrics))  # panels need the width
     for place, metric in zip(places, metrics):
@@ -44,6 +48,21 @@ def charts(where: str, keys: list[str], metrics=("accuracy", "loss"), grid: bool
     st.caption(t("compare.legend"))
 
 
+def facts(step: Step, kind: str) -> Facts | None:
+    """The numbers a step's lesson quotes about the book's runs or ours; None while one is missing."""
+    runs = {recipe: curves.summary(SETS[key]) for recipe in step.recipes if (key := f"{kind}:{recipe}") in SETS}
+    return Facts(runs, step) if len(runs) == len(step.recipes) and all(runs.values()) else None
+
+
+def differences(step: Step, book: Facts, ours: Facts) -> list[str]:
+    """Why our numbers differ from the book's, where they can: another pretrained base, fewer or
+    more epochs."""
+    said = [t("compare.story.differs.base", base=t(f"compare.base.{base}"))
+            for base in sorted({SHIPPED_BASES.get(recipe) for recipe in step.recipes} - {None, BOOK_BASE})]
+    return said + [t("compare.story.differs.epochs", recipe=t(f"recipe.{recipe}"), ours=ours[recipe].epochs,
+                     book=book[recipe].epochs) for recipe in step.recipes if ours[recipe].epochs != book[recipe].epochs]
+
+
 story_tab, runs_tab, table_tab = st.tabs([t("compare.tab.story"), t("compare.tab.runs"), t("compare.tab.table")])
 
 with story_tab:
@@ -52,12 +71,18 @@ with story_tab:
                                        required=True, format_func=steps.get)
     step = next(s for s in STORY if s.key == chosen_step)
     st.subheader(t(f"compare.story.{step.key}.title"))
-    st.markdown(t(f"compare.story.{step.key}.lesson"))
+    book, ours = facts(step, "book"), facts(step, "shipped")
+    if book:
+        st.markdown(t(f"compare.story.{step.key}.lesson", book=book))
+    if book and ours:
+        st.markdown("\n\n".join([t(f"compare.story.{step.key}.ours", book=book, ours=ours),
+                                  *differences(step, book, ours)]))
+    else:
+        missing = [t(f"recipe.{recipe}") for recipe in step.recipes if f"shipped:{recipe}" not in SETS]
+        st.info(t("compare.story.book_only", recipes=t("compare.list_separator").join(missing)))
     keys = [key for recipe_id in step.recipes for key in (f"shipped:{recipe_id}", f"book:{recipe_id}") if key in SETS]
     if keys:
         charts("story", keys, (step.metric, "loss" if step.metric == "accuracy" else "accuracy"))
-    if not any(key.startswith("shipped:") for key in keys):
-        st.info(t("compare.story.book_only"))
 
 with runs_tab:
     default = [k for k in ("shipped:scratch", "shipped:scratch_augmented", "book:scratch", "book:scratch_augmented")
@@ -83,8 +108,8 @@ def table_row(row: ResultRow) -> dict:
         t("compare.col.accuracy"): row.accuracy,
         t("compare.col.book"): row.book_accuracy,
         t("compare.col.epochs"): epochs,
-        t("compare.col.base"): row.base or "–",
-        t("compare.col.time"): f"{row.minutes:.1f} min" if row.ok else "",
+        t("compare.col.base"): t(f"compare.base.{row.base}") if row.base else "–",
+        t("compare.col.time"): t("compare.minutes", minutes=row.minutes) if row.ok else "",
         t("compare.col.hardware"): row.hardware,
     }
 

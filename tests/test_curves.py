@@ -83,3 +83,57 @@ def test_the_books_scratch_run_overfits():
     gap = curves.overfitting_gap(c)
     assert gap[-1] > 0.2 > gap[0]  # the chapter's point: the curves part ways
     assert 5 <= curves.best_epoch(c) <= 30
+
+
+def test_lowest_loss_epoch_is_the_first_lowest_validation_loss():
+    history = {"epoch": [2, 3, 4, 5], "accuracy": [0.5] * 4, "val_accuracy": [0.5] * 4,
+               "loss": [1, 1, 1, 1], "val_loss": [0.9, 0.4, 0.6, 0.4]}
+    assert curves.lowest_loss_epoch(curves.Curves("x", "scratch", "book", history)) == 3
+    assert curves.lowest_loss_epoch(curves.Curves("x", "mnist", "book", load_reference("mnist")["history"])) is None
+
+
+def test_summary_reads_the_numbers_the_charts_mark():
+    history = {"accuracy": [0.6, 0.8, 0.95], "val_accuracy": [0.55, 0.75, 0.7],
+               "loss": [1, 0.5, 0.2], "val_loss": [0.9, 0.6, 0.8]}
+    s = curves.summary(curves.Curves("x", "scratch", "run", history, test_accuracy=0.72))
+    assert (s.epochs, s.best_epoch, s.best_accuracy, s.lowest_loss_epoch) == (3, 2, 0.75, 2)
+    assert (s.final_accuracy, s.final_val_accuracy, s.test_accuracy) == (0.95, 0.7, 0.72)
+    assert s.final_gap == pytest.approx(0.25) and s.gap_points == pytest.approx(25)
+    assert curves.summary(curves.Curves("x", "mnist", "book", load_reference("mnist")["history"])) is None
+
+
+def test_the_books_scratch_run_bottoms_out_at_epoch_ten():
+    """The number issue 11 found contradicted by the story's old text ("after about five epochs")."""
+    s = curves.summary(curves.Curves("book", "scratch", "book", load_reference("scratch")["history"]))
+    assert s.lowest_loss_epoch == 10 and s.best_epoch == 28
+
+
+def test_spread_leaves_labels_that_fit_where_they_are():
+    np.testing.assert_allclose(curves.spread([10, 100, 50], 30, 0, 200), [10, 100, 50])
+
+
+def test_spread_parts_close_labels_around_their_middle():
+    places = curves.spread([100, 101, 99], 30, 0, 300)
+    np.testing.assert_allclose(sorted(places), [70, 100, 130])  # centred on the targets' mean
+    assert np.argsort(places).tolist() == [2, 0, 1]  # the order of the targets is kept
+
+
+def test_spread_keeps_labels_inside_and_apart():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        targets = rng.uniform(0, 300, rng.integers(1, 10))
+        places = np.sort(curves.spread(targets, 30, 15, 285))
+        assert np.all(np.diff(places) >= 30 - 1e-9)
+        assert places[0] >= 15 - 1e-9 and places[-1] <= 285 + 1e-9
+
+
+def test_facts_quote_the_step_and_its_gain():
+    from core.explainers.story import STORY, Facts
+
+    step = next(s for s in STORY if s.key == "augmentation")  # scratch, then scratch_augmented
+    runs = {r: curves.summary(curves.Curves("book", r, "book", load_reference(r)["history"])) for r in step.recipes}
+    facts = Facts(runs, step)
+    assert facts["scratch"] is runs["scratch"]
+    assert facts.gain_points == pytest.approx((runs["scratch_augmented"].best_accuracy - runs["scratch"].best_accuracy) * 100)
+    assert facts.relative_gain == pytest.approx(0.846 / 0.731 - 1)  # the book's "15% relative improvement"
+    assert "{book[scratch].best_accuracy:.1%}".format(book=facts) == "73.1%"  # as the lessons quote it

@@ -6,12 +6,13 @@ import json
 import shutil
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
-from core import paths
+from core import paths, recipes
 from core.data.images import MAX_FILE_MB, BadImageCode
 from core.datasets import CATS_DOGS
 from core.training import launcher
@@ -186,20 +187,76 @@ def test_compare_draws_the_story_the_runs_and_the_table(env, lang):
     assert len(at.get("plotly_chart")) == 4  # the story's two charts and the runs tab's two
     chosen = at.multiselect(key="compare_sets").value
     assert {"shipped:scratch", "book:scratch", "book:scratch_augmented"} <= set(chosen)
+    strings = CATALOG[lang]
     for step in ("baseline", "overfitting", "augmentation", "feature_extraction", "fine_tuning"):
         at.segmented_control(key="story_step").set_value(step).run()
         assert not at.exception
-        assert CATALOG[lang][f"compare.story.{step}.lesson"] in [m.value for m in at.markdown]
-    for smoothing in ("book", "tensorboard"):
-        at.radio(key="smoothing").set_value(smoothing).run()
-        assert not at.exception
+        assert strings[f"compare.story.{step}.title"] in [h.value for h in at.subheader]
+        assert not any("{" in m.value for m in at.markdown)  # every template filled
+        if step in ("feature_extraction", "fine_tuning"):  # here only scratch and MNIST are trained
+            assert strings["recipe.feature_extraction_augmented"] in at.info[0].value
+    for where in ("story", "runs"):  # the controls above each tab's charts
+        for smoothing in ("book", "tensorboard"):
+            at.selectbox(key=f"{where}_smoothing").set_value(smoothing).run()
+            assert not at.exception
     at.toggle(key="compare_grid").set_value(True).run()
     assert not at.exception
     table = at.dataframe[0].value  # one row per recipe here: two trained (1 epoch each), four not yet
-    epochs = table[CATALOG[lang]["compare.col.epochs"]]
+    epochs = table[strings["compare.col.epochs"]]
     assert len(table) == 6 and epochs.str.contains("⚠️").sum() == 2
-    assert (epochs == CATALOG[lang]["compare.not_trained"]).sum() == 4
-    assert table[CATALOG[lang]["compare.col.book"]].notna().all()
+    assert (epochs == strings["compare.not_trained"]).sum() == 4
+    assert table[strings["compare.col.book"]].notna().all()
+
+
+class Side(dict):
+    """The book's runs or ours as the lessons quote them: side[recipe].best_accuracy, side.gain_points;
+    computed here with plain Python from the JSON files, not with core.explainers."""
+
+    def __init__(self, recipes, histories, tests):
+        super().__init__()
+        for recipe in recipes:
+            h = histories[recipe]
+            epochs = h.get("epoch") or list(range(1, len(h["accuracy"]) + 1))
+            val, loss = h["val_accuracy"], h["val_loss"]
+            self[recipe] = SimpleNamespace(
+                epochs=len(epochs), best_accuracy=max(val), best_epoch=epochs[val.index(max(val))],
+                lowest_loss_epoch=epochs[loss.index(min(loss))], final_accuracy=h["accuracy"][-1],
+                final_val_accuracy=val[-1], gap_points=(h["accuracy"][-1] - val[-1]) * 100, test_accuracy=tests[recipe])
+        first, second = (self[r] for r in recipes) if len(recipes) == 2 else (self[recipes[0]],) * 2
+        self.gain_points = (second.best_accuracy - first.best_accuracy) * 100
+        self.relative_gain = second.best_accuracy / first.best_accuracy - 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_the_story_quotes_the_runs_on_screen(monkeypatch, tmp_path, lang):
+    """Issue 11: the lessons said "after about five epochs" and "about 90%" beside curves that
+    showed epoch 10 and 97%. Every number now comes from trained/*/history.json (ours) and
+    trained/reference (the book's), and where our base differs, the text says so."""
+    from core.explainers.story import STORY
+
+    monkeypatch.setenv("CONVNET_RUNS", str(tmp_path))  # the shipped models only
+    trained = paths.TRAINED_DIR
+    ours = {r.name: json.loads((r / "history.json").read_text()) for r in trained.iterdir() if (r / "card.json").is_file()}
+    cards = {name: json.loads((trained / name / "card.json").read_text()) for name in ours}
+    book = {r: json.loads((trained / "reference" / f"{r}.json").read_text()) for r in ours}
+    at = page("compare", lang)
+    strings = CATALOG[lang]
+    for step in STORY:
+        at.segmented_control(key="story_step").set_value(step.key).run()
+        assert not at.exception
+        shown = [m.value for m in at.markdown]
+        the_book = Side(step.recipes, {r: book[r]["history"] for r in step.recipes},
+                        {r: book[r]["test_accuracy"] for r in step.recipes})
+        assert strings[f"compare.story.{step.key}.lesson"].format(book=the_book) in shown
+        mine = Side(step.recipes, ours, {r: cards[r]["test_accuracy"] for r in step.recipes})
+        paragraph = next(m for m in shown if m.startswith(strings[f"compare.story.{step.key}.ours"].split("{")[0]))
+        assert paragraph.startswith(strings[f"compare.story.{step.key}.ours"].format(book=the_book, ours=mine))
+        bases = {cards[r]["base"] for r in step.recipes} - {None}
+        differs = [strings["compare.story.differs.base"].format(base=strings[f"compare.base.{b}"]) for b in bases]
+        assert all(sentence in paragraph for sentence in differs)
+        assert bool(differs) == (step.key in ("feature_extraction", "fine_tuning"))  # EfficientNet-Lite0, not VGG16
+    overfitting = Side(("scratch",), {"scratch": book["scratch"]["history"]}, {"scratch": None})["scratch"]
+    assert overfitting.lowest_loss_epoch == 10  # what the issue read off the chart, not "about five"
 
 
 def test_train_live_start_then_cancel(env):
@@ -255,7 +312,8 @@ def test_every_key_the_results_pages_use_is_in_both_languages():
     for name in ("predict", "compare", "train", "_results"):
         used |= set(re.findall(r'\bt\("([a-z_.]+)"', (REPO / "pages" / f"{name}.py").read_text()))
     from core.explainers.story import STORY
-    used |= {f"compare.story.{s.key}.{part}" for s in STORY for part in ("title", "short", "lesson")}
+    used |= {f"compare.story.{s.key}.{part}" for s in STORY for part in ("title", "short", "lesson", "ours")}
+    used |= {f"compare.base.{base}" for base in recipes.BASES}
     used |= {f"train.state.{s}" for s in ("starting", "running", "done", "error", "cancelled", "stopped")}
     used |= {f"train.phase.{p}" for p in ("start", "data", "features", "unfreeze", "train", "export", "evaluate")}
     used |= {f"predict.bad.{code}" for code in BadImageCode}

@@ -31,3 +31,13 @@ def test_the_scan_sees_what_it_forbids():
 def test_streamlits_accent_is_the_themes_blue():
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
     assert config["theme"]["primaryColor"] == theme.BLUE == theme.SERIES[0]
+
+
+def test_every_run_has_one_colour_of_its_own():
+    """A run's colour follows from its recipe and kind, on every chart, and no two runs share one."""
+    from core.recipes import RECIPE_IDS
+
+    colours = {(recipe, kind): theme.run_colour(recipe, kind) for recipe in RECIPE_IDS
+               for kind in ("shipped", "book", "run")}
+    assert len(set(colours.values())) == len(colours)
+    assert all(theme.run_colour(recipe, "shipped") == theme.RECIPE_HUES[recipe] for recipe in RECIPE_IDS)
