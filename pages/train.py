@@ -97,7 +97,7 @@ def live(run: Path) -> None:
     if status.history:
         curves = [Curves(run.name, status.recipe or "", "run", status.history)]
         for column, metric in zip(st.columns(2), ("accuracy", "loss")):
-            column.plotly_chart(curves_figure(curves, metric, height=380), key=f"live_{metric}", theme=None)
+            column.plotly_chart(curves_figure(curves, metric, height=460), key=f"live_{metric}", theme=None)
     if status.state == State.DONE:
         forget_runs()
         st.success(t("train.done", accuracy=status.test_accuracy))
