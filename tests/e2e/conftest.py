@@ -25,14 +25,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _serve(runs: Path):
-    """`streamlit run app.py` on a free port, until the block ends."""
+def _serve(runs: Path, checkout: Path = REPO, environ: dict | None = None):
+    """`streamlit run app.py` on a free port, from `checkout`, in `environ` (default: ours), until
+    the block ends."""
     port = _free_port()
-    env = {**os.environ, "CONVNET_RUNS": str(runs)}
+    env = {**(os.environ if environ is None else environ), "CONVNET_RUNS": str(runs)}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=checkout, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -61,6 +62,22 @@ def app_url(tmp_path_factory):
 def fresh_app_url(tmp_path):
     """A server of its own, so the test's first page is the server's first session."""
     with _serve(tmp_path / "runs") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def no_data_app_url(tmp_path_factory):
+    """The app as a fresh clone on a machine without the data: the checkout's files copied where
+    no ../shared/data lies beside them, no $CONVNET_DATA, a home without Keras' cache."""
+    root = tmp_path_factory.mktemp("fresh")
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, check=True,
+                           capture_output=True).stdout.decode().split("\0")
+    for name in filter(None, files):
+        if (REPO / name).is_file():
+            (root / "checkout" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, root / "checkout" / name)
+    environ = {key: value for key, value in os.environ.items() if key not in ("CONVNET_DATA", "KERAS_HOME")}
+    with _serve(root / "runs", root / "checkout", {**environ, "HOME": str(root / "home")}) as url:
         yield url
 
 
