@@ -1,6 +1,7 @@
 """The chapter's models layer by layer (listings 5.1-5.2, 5.5, 5.13, 5.16-5.22): the book's
-summary table read off the real Keras models, where each parameter count comes from, how
-the feature maps shrink, and model_no_max_pool (section 5.1.2). Imports Keras (lazily)."""
+summary table of the real Keras models, where each parameter count comes from, how the feature
+maps shrink, and model_no_max_pool (section 5.1.2). The summaries are data built once from the
+models (core.explainers.architecture): no Keras here."""
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -9,9 +10,6 @@ from core.explainers import architecture
 from pages import _components as ui
 from pages import _theme as theme
 from pages._i18n import t
-
-summary = st.cache_data(architecture.summary, show_spinner=False)
-pooling_comparison = st.cache_data(architecture.pooling_comparison, show_spinner=False)
 
 st.title(t("architecture.title"))
 st.markdown(t("architecture.intro"))
@@ -26,8 +24,7 @@ if recipe.pretrained:
                                format_func=ui.names("architecture.base", recipes.BASES))
 st.caption(t("architecture.listings", listings=recipe.listings))
 
-with st.spinner(t("architecture.building")):
-    model = summary(recipe_id, base)
+model = architecture.summary(recipe_id, base)
 
 
 def table(rows: list[dict]) -> None:
@@ -67,8 +64,7 @@ st.caption(t("architecture.shrinking_caption"))
 
 st.subheader(t("architecture.no_pool"))
 st.markdown(t("architecture.no_pool_intro"))
-with st.spinner(t("architecture.building")):
-    comparison = pooling_comparison("mnist")
+comparison = architecture.pooling_comparison()
 for column, key in zip(st.columns(2), ("with_pooling", "without_pooling")):
     numbers = comparison[key]
     field = numbers["receptive_field"]
