@@ -6,10 +6,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core import recipes
+from core.artifacts import shipped
 from core.explainers import architecture
 from pages import _components as ui
 from pages import _theme as theme
 from pages._i18n import t
+
+shipped_bases = st.cache_data(shipped.shipped_bases, ttl=10, show_spinner=False)
 
 st.title(t("architecture.title"))
 st.markdown(t("architecture.intro"))
@@ -20,8 +23,16 @@ recipe_id = choice[0].selectbox(t("architecture.recipe"), recipes.RECIPE_IDS, ke
 recipe = recipes.get(recipe_id)
 base = None
 if recipe.pretrained:
+    served = shipped_bases()
+    default = next(iter(served), recipes.DEFAULT_BASE)  # the base of the models a class sees
     base = choice[1].selectbox(t("architecture.base"), recipes.BASES, key="architecture.base",
+                               index=list(recipes.BASES).index(default),
                                format_func=ui.names("architecture.base", recipes.BASES))
+    groups = [t("architecture.served_group", base=t(f"architecture.base_name.{name}"),
+                recipes=t("architecture.list_separator").join(t(f"recipe.{r}") for r in served_recipes))
+              for name, served_recipes in served.items()]
+    choice[1].caption(t("architecture.served", groups="; ".join(groups)) if groups else
+                      t("architecture.served_none", base=t(f"architecture.base_name.{default}")))
 st.caption(t("architecture.listings", listings=recipe.listings))
 
 model = architecture.summary(recipe_id, base)

@@ -1,12 +1,16 @@
 """core.explainers.architecture: every formula adds up to the parameter count Keras reports, the
 book's numbers (listing 5.1, 5.16-5.22, model_no_max_pool) come out of the real models, and the
 summaries the page reads are exactly what the Keras models give (rebuilt in a slow test)."""
+import hashlib
 import json
 import math
 
 import pytest
 
 from core import recipes
+from core.artifacts.card import untrained
+from core.artifacts.files import atomic_write_json
+from core.artifacts.shipped import shipped_bases
 from core.explainers import architecture as a
 
 EVERY_SUMMARY = [(r, b) for r in recipes.RECIPE_IDS for b in (recipes.BASES if recipes.get(r).pretrained else (None,))]
@@ -112,3 +116,26 @@ def test_layer_stack_reads_windows_and_strides():
     assert summaries.layer_stack(model) == [("conv", 3, 1), ("pool", 2, 2), ("conv", 3, 1),
                                             ("pool", 2, 2), ("conv", 3, 1)]
     assert isinstance(summaries.no_max_pool_model(), keras.Model)
+
+
+def _ship(trained, recipe_id, base):
+    folder = trained / recipe_id
+    folder.mkdir(parents=True)
+    onnx = b"stand-in " + recipe_id.encode()
+    (folder / "model.onnx").write_bytes(onnx)
+    atomic_write_json(folder / "history.json", {k: [0.5] for k in ("accuracy", "val_accuracy", "loss", "val_loss")})
+    untrained(recipes.get(recipe_id), hashlib.sha256(onnx).hexdigest(), base=base).write(folder)
+
+
+def test_the_served_bases_come_from_the_shipped_models_cards(tmp_path):
+    assert shipped_bases() == {recipes.DEFAULT_BASE: ["feature_extraction", "feature_extraction_augmented",
+                                                      "fine_tuning"]}  # the models in trained/
+    assert shipped_bases(tmp_path) == {}
+    _ship(tmp_path, "fine_tuning", "vgg16")
+    _ship(tmp_path, "feature_extraction_augmented", "vgg16")
+    _ship(tmp_path, "feature_extraction", "efficientnet_lite0")
+    _ship(tmp_path, "scratch", None)
+    assert shipped_bases(tmp_path) == {"vgg16": ["feature_extraction_augmented", "fine_tuning"],
+                                       "efficientnet_lite0": ["feature_extraction"]}
+    (tmp_path / "fine_tuning" / "model.onnx").write_bytes(b"replaced")  # no longer served
+    assert list(shipped_bases(tmp_path)) == ["efficientnet_lite0", "vgg16"]  # a tie: the chapter's order

@@ -166,6 +166,21 @@ def test_architecture_model_no_max_pool_numbers_are_computed():
     assert {"7 × 7", "18 × 18", "30,976", "576", "15,860,224", "295,424", "22 × 22 × 64"} <= set(values)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_architecture_opens_on_the_base_of_the_served_models(lang):
+    """Every shipped pretrained model stands on EfficientNet-Lite0: the table starts there, not on
+    the book's VGG16, and says so."""
+    words = CATALOG[lang]
+    at = ok(run("architecture", lang))
+    ok(at.selectbox(key="architecture.recipe").set_value("feature_extraction").run())
+    assert at.selectbox(key="architecture.base").value == "efficientnet_lite0"
+    assert metric(at, words["architecture.total"]) == "3,741,217"
+    recipes_served = words["architecture.list_separator"].join(
+        words[f"recipe.{r}"] for r in ("feature_extraction", "feature_extraction_augmented", "fine_tuning"))
+    group = words["architecture.served_group"].format(base="EfficientNet-Lite0", recipes=recipes_served)
+    assert words["architecture.served"].format(groups=group) in texts(at)
+
+
 def test_architecture_vgg16_gives_the_books_numbers():
     at = ok(run("architecture"))
     ok(at.selectbox(key="architecture.recipe").set_value("feature_extraction").run())

@@ -14,6 +14,15 @@ STRINGS = {
         "architecture.base.vgg16": "VGG16 (the book's base)",
         "architecture.base.efficientnet_lite0": "EfficientNet-Lite0 (the base trained here, offline)",
         "architecture.listings": "Book listings {listings}",
+        "architecture.base_name.vgg16": "VGG16",
+        "architecture.base_name.efficientnet_lite0": "EfficientNet-Lite0",
+        "architecture.served": "The pretrained models this app serves (Predict, Compare) stand on {groups}.",
+        "architecture.served_group": "{base} ({recipes})",
+        "architecture.list_separator": ", ",
+        "architecture.served_none": (
+            "No pretrained model is served here yet (trained/ has none); training uses {base} "
+            "unless told otherwise (`--base`)."
+        ),
         "architecture.col.layer": "Layer (type)",
         "architecture.col.shape": "Output shape",
         "architecture.col.params": "Param #",
@@ -63,6 +72,12 @@ STRINGS = {
         "architecture.base.vgg16": "VGG16（書中使用的基底）",
         "architecture.base.efficientnet_lite0": "EfficientNet-Lite0（本機離線訓練所用的基底）",
         "architecture.listings": "書中程式清單 {listings}",
+        "architecture.base_name.vgg16": "VGG16",
+        "architecture.base_name.efficientnet_lite0": "EfficientNet-Lite0",
+        "architecture.served": "本應用提供的預訓練模型（預測、比較頁面）所用的基底：{groups}。",
+        "architecture.served_group": "{base}（{recipes}）",
+        "architecture.list_separator": "、",
+        "architecture.served_none": "這裡還沒有可用的預訓練模型（trained/ 中沒有）；訓練時若未指定 `--base`，就使用 {base}。",
         "architecture.col.layer": "層（類型）",
         "architecture.col.shape": "輸出形狀",
         "architecture.col.params": "參數數量",
