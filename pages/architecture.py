@@ -39,16 +39,19 @@ model = architecture.summary(recipe_id, base)
 
 
 def table(rows: list[dict]) -> None:
+    header = {column: t(f"architecture.col.{column}") for column in ("layer", "shape", "params", "formula")}
+    widths = {"layer": 270, "shape": 150, "params": 100, "formula": 230}  # px: all fit 1280 wide, in an expander too
     st.dataframe([{
-        t("architecture.col.layer"): f"{row['layer']} ({row['type']})",
-        t("architecture.col.shape"): str(tuple(row["output_shape"])),
-        t("architecture.col.params"): f"{row['params']:,}",
-        t("architecture.col.formula"): t("architecture.see_inside") if row["nested"] else row["formula"],
-    } for row in rows], hide_index=True, width="stretch")
+        header["layer"]: f"{row['layer']} ({row['type']})",
+        header["shape"]: str(tuple(row["output_shape"])),
+        header["params"]: f"{row['params']:,}",
+        header["formula"]: t("architecture.see_inside") if row["nested"] else row["formula"],
+    } for row in rows], hide_index=True, width="stretch",
+        column_config={header[column]: st.column_config.TextColumn(width=width) for column, width in widths.items()})
 
 
 table(model["rows"])
-totals = st.columns(3)
+totals = st.columns([2, 2, 3])  # room for the receptive field's long label at 1280 wide
 totals[0].metric(t("architecture.total"), f"{model['total']:,}")
 totals[1].metric(t("architecture.trainable"), f"{model['trainable']:,}")
 field = model["receptive_field"]
@@ -64,12 +67,16 @@ sizes = architecture.spatial_sizes(model["rows"], model["nested"])
 if len(sizes) > 25:
     sizes = architecture.size_changes(sizes)
 labels = [f"{s['height']}×{s['width']}×{s['depth']}" for s in sizes]
-chart = go.Figure(go.Bar(
-    x=[f"{i}. {s['layer']}" for i, s in enumerate(sizes)], y=[s["height"] for s in sizes],
-    marker_color=theme.TEAL, text=labels,
-    textposition="outside", hovertext=labels, hovertemplate="%{x}: %{hovertext}<extra></extra>"))
-chart.update_layout(height=420, font=theme.FONT, margin=dict(l=10, r=10, t=30, b=10),
-                    yaxis_title=t("architecture.side"), plot_bgcolor=theme.WHITE)
+names = [f"{i}. {s['layer']}" for i, s in enumerate(sizes)]
+chart = go.Figure(go.Bar(  # across, one row per layer: every name and label reads horizontally
+    y=names, x=[s["height"] for s in sizes], orientation="h", marker_color=theme.TEAL,
+    text=labels, textposition="outside", textfont=theme.CELL_FONT, constraintext="none",
+    cliponaxis=False, hovertext=labels, hovertemplate="%{y}: %{hovertext}<extra></extra>"))
+widest = max(s["height"] for s in sizes)
+chart.update_layout(height=90 + 26 * len(sizes), font=theme.FONT, margin=dict(l=10, r=10, t=10, b=10),
+                    xaxis=dict(title=dict(text=t("architecture.side"), font=theme.FONT), tickfont=theme.FONT,
+                               range=[0, 1.3 * widest]),  # room for the labels beyond the longest bar
+                    yaxis=dict(autorange="reversed", tickfont=theme.FONT), plot_bgcolor=theme.WHITE)
 ui.show(chart, key="architecture.sizes_fig")
 st.caption(t("architecture.shrinking_caption"))
 

@@ -36,9 +36,9 @@ STRINGS = {
         "architecture.shrinking": "How the feature maps shrink",
         "architecture.side": "side of the feature map (pixels)",
         "architecture.shrinking_caption": (
-            "Height of each layer's output (labels: height × width × depth). In the models trained from "
-            "scratch, each 3×3 valid convolution takes 2 pixels and each 2×2 pooling halves the size, "
-            "while the depth grows: the network trades space for features."
+            "The side of each layer's output, top to bottom (labels: height × width × depth). In the "
+            "models trained from scratch, each 3×3 valid convolution takes 2 pixels and each 2×2 pooling "
+            "halves the size, while the depth grows: the network trades space for features."
         ),
         "architecture.no_pool": "Why pool at all? model_no_max_pool",
         "architecture.no_pool_intro": (
@@ -91,7 +91,7 @@ STRINGS = {
         "architecture.shrinking": "特徵圖如何縮小",
         "architecture.side": "特徵圖邊長（像素）",
         "architecture.shrinking_caption": (
-            "每一層輸出的高度（標籤：高 × 寬 × 深度）。在從頭訓練的模型中，每個 3×3 valid 卷積少掉 2 個像素，"
+            "由上而下，每一層輸出的邊長（標籤：高 × 寬 × 深度）。在從頭訓練的模型中，每個 3×3 valid 卷積少掉 2 個像素，"
             "每個 2×2 池化讓尺寸減半，而深度持續增加：網路用空間換取特徵。"
         ),
         "architecture.no_pool": "為什麼要池化？model_no_max_pool",
