@@ -129,10 +129,12 @@ def names(prefix: str, options):
     return {option: t(f"{prefix}.{option}") for option in options}.get
 
 
-def photo_upload(key: str):
-    """An uploaded image as PIL, or None; a translated message instead of a traceback."""
+def photo_upload(key: str, missing: str):
+    """An uploaded image as PIL, or None with one translated message saying why: `missing` (a
+    catalog key) while nothing is uploaded, the reason when the file is refused (never both)."""
     upload = st.file_uploader(t("components.upload"), key=key)
     if upload is None:
+        st.info(t(missing))
         return None
     try:
         return open_image(upload.getvalue())
@@ -153,11 +155,10 @@ def input_picker(key: str) -> np.ndarray:
         channels = ("grey", "R", "G", "B")
         channel = st.segmented_control(t("components.channel"), channels, default="grey", required=True,
                                        key=f"{key}.channel", format_func=names("components.channel", channels))
-        photo = photo_upload(f"{key}.upload")
+        photo = photo_upload(f"{key}.upload", "components.photo_missing")
         if photo is not None:
             pixels = prepare_image(photo, (PHOTO_SIDE, PHOTO_SIDE), grey=channel == "grey")
             return pixels[..., 0 if channel == "grey" else "RGB".index(channel)].astype(float)
-        st.info(t("components.photo_missing"))
     digit = st.select_slider(t("components.digit"), list(range(10)), value=7, key=f"{key}.digit")
     return mechanics.sample_digit(digit).astype(float)
 

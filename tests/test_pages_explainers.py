@@ -98,6 +98,7 @@ def test_bad_uploads_get_a_translated_message(content, code):
     ok(at.segmented_control(key="convolution.source").set_value("photo").run())
     ok(at.file_uploader(key="convolution.upload").set_value(("x.png", content, "image/png")).run())
     assert [e.value for e in at.error] == [ZH[f"components.bad_image.{code}"]]
+    assert not at.info  # the reason alone, not also "no photo yet"
 
 
 # --- padding and stride --------------------------------------------------------------------
@@ -222,6 +223,7 @@ def test_augmentation_bad_upload_falls_back_to_the_generated_picture():
     ok(at.segmented_control(key="augmentation.source").set_value("upload").run())
     ok(at.file_uploader(key="augmentation.upload").set_value(("x.jpg", b"nope", "image/jpeg")).run())
     assert at.error[0].value == EN["components.bad_image.not_image"]
+    assert EN["augmentation.upload_missing"] not in [i.value for i in at.info]  # one message, the reason
     assert len(at.get("image")) == 1 + 8
 
 
