@@ -83,7 +83,8 @@ def grid(values, scale, *, title: str = "", pads=((0, 0), (0, 0)), window=None, 
     if cell is not None:
         fig.add_shape(**_rect(cell[1], cell[1] + 1, cell[0], cell[0] + 1), **outline)
     small = max(shown.shape) <= 12
-    axis = dict(showgrid=False, zeroline=False, showticklabels=small, dtick=1, constrain="domain")
+    axis = dict(showgrid=False, zeroline=False, showticklabels=small, dtick=1, constrain="domain",
+                tickfont=theme.CELL_FONT)  # Streamlit's plotly theme would make them 12 px
     fig.update_layout(title=dict(text=title, font=theme.TITLE_FONT), height=height, font=theme.FONT,
                       margin=dict(l=10, r=10, t=50 if title else 10, b=10),
                       plot_bgcolor=theme.WHITE, xaxis=axis,
