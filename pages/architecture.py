@@ -75,8 +75,8 @@ chart = go.Figure(go.Bar(  # across, one row per layer: every name and label rea
 widest = max(s["height"] for s in sizes)
 chart.update_layout(height=90 + 26 * len(sizes), font=theme.FONT, margin=dict(l=10, r=10, t=10, b=10),
                     xaxis=dict(title=dict(text=t("architecture.side"), font=theme.FONT), tickfont=theme.FONT,
-                               range=[0, 1.3 * widest]),  # room for the labels beyond the longest bar
-                    yaxis=dict(autorange="reversed", tickfont=theme.FONT), plot_bgcolor=theme.WHITE)
+                               range=[0, 1.3 * widest], automargin=True),  # room for the labels beyond the bars
+                    yaxis=dict(autorange="reversed", tickfont=theme.FONT, automargin=True), plot_bgcolor=theme.WHITE)
 ui.show(chart, key="architecture.sizes_fig")
 st.caption(t("architecture.shrinking_caption"))
 
