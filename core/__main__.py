@@ -41,6 +41,16 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_summaries(args) -> int:
+    from core.artifacts.files import atomic_write_json
+    from core.explainers import architecture, summaries
+
+    data = summaries.build_all()
+    atomic_write_json(architecture.SUMMARIES, data)
+    print(f"{architecture.SUMMARIES}: {len(data['summaries'])} summaries and model_no_max_pool")
+    return 0
+
+
 def cmd_train(args) -> int:
     from core.training.train import train
 
@@ -182,6 +192,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--base", choices=recipes.BASES)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_summary)
+    sub.add_parser("summaries", help="rebuild the architecture page's tables (every recipe and base) "
+                                     "from the Keras models").set_defaults(func=cmd_summaries)
     s = sub.add_parser("train", help="train a recipe into a run dir (runs/ by default)")
     s.add_argument("recipe", choices=recipes.RECIPE_IDS)
     s.add_argument("--base", choices=recipes.BASES, help=f"pretrained base (default {recipes.DEFAULT_BASE})")

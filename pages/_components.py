@@ -53,13 +53,13 @@ def grid(values, scale, *, title: str = "", pads=((0, 0), (0, 0)), window=None, 
     (top, bottom), (left, right) = pads
     shown = np.pad(values, pads, constant_values=np.nan)
     numbers = shown.size <= 144 if numbers is None else numbers
-    fig = go.Figure(go.Heatmap(
+    traces = [go.Heatmap(
         z=shown, x=np.arange(-left, cols + right), y=np.arange(-top, rows + bottom),
         colorscale=scale, zmid=None if zrange else zmid, zmin=zrange[0] if zrange else None,
         zmax=zrange[1] if zrange else None, showscale=False, xgap=1, ygap=1,
         text=[[_label(v) for v in row] for row in shown] if numbers else None,
         texttemplate="%{text}" if numbers else None, textfont=theme.CELL_FONT,
-        hovertemplate="(%{y}, %{x}) %{z:.3g}<extra></extra>"))
+        hovertemplate="(%{y}, %{x}) %{z:.3g}<extra></extra>")]
     bands = [(-left, cols + right, -top, 0), (-left, cols + right, rows, rows + bottom),
              (-left, 0, 0, rows), (cols, cols + right, 0, rows)]
     xs, ys = [], []
@@ -68,27 +68,27 @@ def grid(values, scale, *, title: str = "", pads=((0, 0), (0, 0)), window=None, 
             xs += [x0 - 0.5, x1 - 0.5, x1 - 0.5, x0 - 0.5, x0 - 0.5, None]
             ys += [y0 - 0.5, y0 - 0.5, y1 - 0.5, y1 - 0.5, y0 - 0.5, None]
     if xs:
-        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", mode="lines", line=dict(width=0),
+        traces.append(go.Scatter(x=xs, y=ys, fill="toself", mode="lines", line=dict(width=0),
                                  fillpattern=dict(shape="/", fgcolor=theme.GREY, bgcolor=theme.PALE),
                                  hoverinfo="skip", showlegend=False))
     red = dict(fillcolor=theme.RED, opacity=0.35, line=dict(width=0))
-    for r in dropped[0]:
-        fig.add_shape(**_rect(-left, cols + right, r, r + 1), **red)
-    for c in dropped[1]:
-        fig.add_shape(**_rect(c, c + 1, -top, rows + bottom), **red)
+    shapes = [dict(_rect(-left, cols + right, r, r + 1), **red) for r in dropped[0]]
+    shapes += [dict(_rect(c, c + 1, -top, rows + bottom), **red) for c in dropped[1]]
     outline = dict(line=dict(color=theme.INK, width=5))
     if window is not None:
-        fig.add_shape(**_rect(window.left, window.left + window.width,
-                              window.top, window.top + window.height), **outline)
+        shapes.append(dict(_rect(window.left, window.left + window.width,
+                                 window.top, window.top + window.height), **outline))
     if cell is not None:
-        fig.add_shape(**_rect(cell[1], cell[1] + 1, cell[0], cell[0] + 1), **outline)
+        shapes.append(dict(_rect(cell[1], cell[1] + 1, cell[0], cell[0] + 1), **outline))
     small = max(shown.shape) <= 12
-    axis = dict(showgrid=False, zeroline=False, showticklabels=small, dtick=1, constrain="domain")
-    fig.update_layout(title=dict(text=title, font=theme.TITLE_FONT), height=height, font=theme.FONT,
-                      margin=dict(l=10, r=10, t=50 if title else 10, b=10),
-                      plot_bgcolor=theme.WHITE, xaxis=axis,
-                      yaxis=dict(axis, autorange="reversed", scaleanchor="x"))
-    return fig
+    axis = dict(showgrid=False, zeroline=False, showticklabels=small, dtick=1, constrain="domain",
+                tickfont=theme.CELL_FONT, automargin=True)
+    # one constructor call: plotly validates each later update_layout/add_shape again, and a step
+    # of the slider redraws up to six of these figures
+    return go.Figure(traces, layout=dict(
+        title=dict(text=title, **theme.HEADING), height=height, font=theme.FONT,
+        margin=dict(l=10, r=10, t=50 if title else 10, b=10), plot_bgcolor=theme.WHITE, shapes=shapes,
+        xaxis=axis, yaxis=dict(axis, autorange="reversed", scaleanchor="x")))
 
 
 def small_multiples(maps: list[tuple[str, np.ndarray]], columns: int = 4) -> go.Figure:
@@ -110,7 +110,9 @@ def small_multiples(maps: list[tuple[str, np.ndarray]], columns: int = 4) -> go.
 
 
 def show(fig: go.Figure, key: str | None = None) -> None:
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+    """The figure as pages/_theme.py styles it, without Streamlit's theme: applying that in the
+    browser took about 150 ms of every slider step's redraw."""
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False}, theme=None)
 
 
 def legend(*items: str) -> None:
@@ -129,10 +131,12 @@ def names(prefix: str, options):
     return {option: t(f"{prefix}.{option}") for option in options}.get
 
 
-def photo_upload(key: str):
-    """An uploaded image as PIL, or None; a translated message instead of a traceback."""
+def photo_upload(key: str, missing: str):
+    """An uploaded image as PIL, or None with one translated message saying why: `missing` (a
+    catalog key) while nothing is uploaded, the reason when the file is refused (never both)."""
     upload = st.file_uploader(t("components.upload", mb=MAX_FILE_MB), key=key)
     if upload is None:
+        st.info(t(missing))
         return None
     try:
         return open_image(upload.getvalue())
@@ -153,11 +157,10 @@ def input_picker(key: str) -> np.ndarray:
         channels = ("grey", "R", "G", "B")
         channel = st.segmented_control(t("components.channel"), channels, default="grey", required=True,
                                        key=f"{key}.channel", format_func=names("components.channel", channels))
-        photo = photo_upload(f"{key}.upload")
+        photo = photo_upload(f"{key}.upload", "components.photo_missing")
         if photo is not None:
             pixels = prepare_image(photo, (PHOTO_SIDE, PHOTO_SIDE), grey=channel == "grey")
             return pixels[..., 0 if channel == "grey" else "RGB".index(channel)].astype(float)
-        st.info(t("components.photo_missing"))
     digit = st.select_slider(t("components.digit"), list(range(10)), value=7, key=f"{key}.digit")
     return mechanics.sample_digit(digit).astype(float)
 

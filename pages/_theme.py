@@ -29,7 +29,8 @@ INPUT = [[0, WHITE], [1, BLUE]]  # also counts, e.g. a confusion matrix
 KERNEL = [[0, PURPLE], [0.5, WHITE], [1, ORANGE]]  # negative weights purple, as negative outputs
 OUTPUT = [[0, PURPLE], [0.5, WHITE], [1, TEAL]]
 
-FONT = {"size": 18}  # every figure's text: axes, legends, subplot titles, notes
+FAMILY = '"Source Sans", sans-serif'  # Streamlit's own, also where a figure skips Streamlit's theme
+FONT = {"size": 18, "family": FAMILY}  # every figure's text: axes, legends, subplot titles, notes
 TITLE_FONT = {"size": 22}  # figure titles, and the few numbers a figure is about (a confusion matrix's)
 CELL_FONT = {"size": 14}  # numbers inside grid cells: the largest that fits a 12 × 12 grid's cells
 
@@ -38,3 +39,7 @@ def run_colour(recipe: str, kind: str) -> str:
     """A run's colour on every chart, from its recipe and kind ("shipped", "book" or "run")."""
     hue = RECIPE_HUES[recipe]
     return {"book": DARK, "run": LIGHT}.get(kind, {hue: hue})[hue]
+
+
+# a figure's title where Streamlit's theme is skipped (the explainers' figures), as that theme draws it
+HEADING = {"font": {**TITLE_FONT, "family": FAMILY, "weight": 600}, "x": 0, "xanchor": "left"}

@@ -57,9 +57,7 @@ with pictures:
                             key="augmentation.photo")
         photo = open_image(path)
     elif source == "upload":
-        photo = ui.photo_upload("augmentation.upload")
-        if photo is None:
-            st.info(t("augmentation.upload_missing"))
+        photo = ui.photo_upload("augmentation.upload", "augmentation.upload_missing")
     picture = prepare_image(photo, (SIDE, SIDE)).astype("uint8") if photo is not None else augment.demo_picture(SIDE)
 
     original, settings = st.columns([1, 2])

@@ -13,7 +13,7 @@ MEAN_KERNEL = {3: "blur", 5: "blur_5x5"}  # each output cell: the mean of its wi
 st.title(t("padding_stride.title"))
 st.markdown(t("padding_stride.intro"))
 
-controls = st.columns(4)
+controls = st.columns([3, 2, 3, 4])  # the padding buttons' labels are the widest ("valid（不填補）")
 size = controls[0].slider(t("padding_stride.size"), 5, 12, 8, key="padding_stride.size")
 window = controls[1].segmented_control(t("components.window"), (3, 5), default=3, required=True,
                                        key="padding_stride.window", format_func=lambda w: f"{w}×{w}")

@@ -1,11 +1,19 @@
-"""core.explainers.architecture: every formula adds up to the parameter count Keras reports, and the
-book's numbers (listing 5.1, 5.16-5.22, model_no_max_pool) come out of the real models."""
+"""core.explainers.architecture: every formula adds up to the parameter count Keras reports, the
+book's numbers (listing 5.1, 5.16-5.22, model_no_max_pool) come out of the real models, and the
+summaries the page reads are exactly what the Keras models give (rebuilt in a slow test)."""
+import hashlib
+import json
 import math
 
 import pytest
 
 from core import recipes
+from core.artifacts.card import untrained
+from core.artifacts.files import atomic_write_json
+from core.artifacts.shipped import shipped_bases
 from core.explainers import architecture as a
+
+EVERY_SUMMARY = [(r, b) for r in recipes.RECIPE_IDS for b in (recipes.BASES if recipes.get(r).pretrained else (None,))]
 
 
 def _result(formula: str) -> int:
@@ -28,10 +36,7 @@ def test_formulas_read_like_the_book():
     assert a.layer_formula("MaxPooling2D", {}, (None, 26, 26, 32)) == ""
 
 
-@pytest.mark.parametrize("recipe_id,base", [
-    ("mnist", None), ("scratch", None), ("scratch_augmented", None),
-    ("feature_extraction", "vgg16"), ("fine_tuning", "efficientnet_lite0"),
-])
+@pytest.mark.parametrize("recipe_id,base", EVERY_SUMMARY)
 def test_every_formula_adds_up_to_keras_count(recipe_id, base):
     summary = a.summary(recipe_id, base)
     tables = [summary["rows"], *summary["nested"].values()]
@@ -71,7 +76,7 @@ def test_spatial_sizes_open_the_nested_base():
 
 
 def test_model_no_max_pool_matches_the_book():
-    comparison = a.pooling_comparison("mnist")
+    comparison = a.pooling_comparison()
     without, with_pooling = comparison["without_pooling"], comparison["with_pooling"]
     assert [r["output_shape"] for r in without["rows"]] == [
         [None, 26, 26, 32], [None, 24, 24, 64], [None, 22, 22, 64]]
@@ -83,12 +88,54 @@ def test_model_no_max_pool_matches_the_book():
     assert with_pooling["dense_params"] == 576 * 512 + 512
 
 
+def test_a_pretrained_recipe_defaults_to_the_default_base():
+    assert a.key("feature_extraction") == f"feature_extraction/{recipes.DEFAULT_BASE}"
+    assert a.summary("fine_tuning") is a.summary("fine_tuning", recipes.DEFAULT_BASE)
+    assert a.key("mnist") == "mnist" and a.key("mnist", "vgg16") == "mnist"  # from scratch: no base
+
+
+@pytest.mark.slow
+def test_the_data_file_is_what_the_keras_models_give():
+    """`python -m core summaries` wrote the file; rebuilt here from the models, it must not differ
+    (after a change to core.training.models, rerun the command)."""
+    from core.explainers import summaries
+
+    built = json.loads(json.dumps(summaries.build_all()))  # tuples -> lists, as the file holds them
+    assert set(built["summaries"]) == {a.key(r, b) for r, b in EVERY_SUMMARY}
+    assert json.loads(a.SUMMARIES.read_text()) == built
+
+
+@pytest.mark.slow
 def test_layer_stack_reads_windows_and_strides():
     import keras
 
+    from core.explainers import summaries
     from core.training.models import build
 
     model = build(recipes.get("mnist"))
-    assert a.layer_stack(model) == [("conv", 3, 1), ("pool", 2, 2), ("conv", 3, 1),
-                                    ("pool", 2, 2), ("conv", 3, 1)]
-    assert isinstance(a.no_max_pool_model(), keras.Model)
+    assert summaries.layer_stack(model) == [("conv", 3, 1), ("pool", 2, 2), ("conv", 3, 1),
+                                            ("pool", 2, 2), ("conv", 3, 1)]
+    assert isinstance(summaries.no_max_pool_model(), keras.Model)
+
+
+def _ship(trained, recipe_id, base):
+    folder = trained / recipe_id
+    folder.mkdir(parents=True)
+    onnx = b"stand-in " + recipe_id.encode()
+    (folder / "model.onnx").write_bytes(onnx)
+    atomic_write_json(folder / "history.json", {k: [0.5] for k in ("accuracy", "val_accuracy", "loss", "val_loss")})
+    untrained(recipes.get(recipe_id), hashlib.sha256(onnx).hexdigest(), base=base).write(folder)
+
+
+def test_the_served_bases_come_from_the_shipped_models_cards(tmp_path):
+    assert shipped_bases() == {recipes.DEFAULT_BASE: ["feature_extraction", "feature_extraction_augmented",
+                                                      "fine_tuning"]}  # the models in trained/
+    assert shipped_bases(tmp_path) == {}
+    _ship(tmp_path, "fine_tuning", "vgg16")
+    _ship(tmp_path, "feature_extraction_augmented", "vgg16")
+    _ship(tmp_path, "feature_extraction", "efficientnet_lite0")
+    _ship(tmp_path, "scratch", None)
+    assert shipped_bases(tmp_path) == {"vgg16": ["feature_extraction_augmented", "fine_tuning"],
+                                       "efficientnet_lite0": ["feature_extraction"]}
+    (tmp_path / "fine_tuning" / "model.onnx").write_bytes(b"replaced")  # no longer served
+    assert list(shipped_bases(tmp_path)) == ["efficientnet_lite0", "vgg16"]  # a tie: the chapter's order

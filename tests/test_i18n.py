@@ -73,7 +73,7 @@ def test_keys_built_at_run_time_exist():
         + [f"components.channel.{c}" for c in ("grey", "R", "G", "B")]
         + [f"components.legend.{i}" for i in ("input", "kernel", "output", "window", "padding", "dropped")]
         + [f"recipe.{r}" for r in recipes.RECIPE_IDS]
-        + [f"architecture.base.{b}" for b in recipes.BASES]
+        + [f"architecture.{kind}.{b}" for kind in ("base", "base_name") for b in recipes.BASES]
         + [f"architecture.{k}" for k in ("with_pooling", "without_pooling")]
         + [f"augmentation.{f}" for f in ("rotation_range", "width_shift_range", "height_shift_range",
                                          "shear_range", "zoom_range")]

@@ -34,7 +34,7 @@ MAY_IMPORT = {
 }
 # who may name the heavy libraries at all (lazily, inside functions, except serving's onnxruntime)
 MAY_NAME_TF = ("core.training", "core.data.pipeline", "core.data.augment", "core.data.folders",
-               "core.explainers.architecture", "core.__main__")
+               "core.explainers.summaries", "core.__main__")
 MAY_NAME_ORT = ("core.serving", "core.training.export", "core.training.train")
 
 

@@ -102,6 +102,7 @@ def test_bad_uploads_get_a_translated_message(content, code):
     ok(at.segmented_control(key="convolution.source").set_value("photo").run())
     ok(at.file_uploader(key="convolution.upload").set_value(("x.png", content, "image/png")).run())
     assert [e.value for e in at.error] == [ZH[f"components.bad_image.{code}"]]
+    assert not at.info  # the reason alone, not also "no photo yet"
 
 
 # --- padding and stride --------------------------------------------------------------------
@@ -171,6 +172,22 @@ def test_architecture_model_no_max_pool_numbers_are_computed():
     assert {"7 × 7", "18 × 18", "30,976", "576", "15,860,224", "295,424", "22 × 22 × 64"} <= set(values)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_architecture_opens_on_the_base_of_the_served_models(lang):
+    """Every shipped pretrained model stands on EfficientNet-Lite0: the table starts there, not on
+    the book's VGG16, and says so."""
+    words = CATALOG[lang]
+    at = ok(run("architecture", lang))
+    ok(at.selectbox(key="architecture.recipe").set_value("feature_extraction").run())
+    assert at.selectbox(key="architecture.base").value == "efficientnet_lite0"
+    assert metric(at, words["architecture.total"]) == "3,741,217"
+    recipes_served = words["architecture.list_separator"].join(
+        words[f"recipe.{r}"] for r in ("feature_extraction", "feature_extraction_augmented", "fine_tuning"))
+    group = words["architecture.served_group"].format(base="EfficientNet-Lite0", recipes=recipes_served)
+    assert words["architecture.served"].format(groups=group) in texts(at)
+
+
+
 @pytest.mark.slow  # over 2 s here, measured twice
 def test_architecture_vgg16_gives_the_books_numbers():
     at = ok(run("architecture"))
@@ -203,7 +220,7 @@ def test_augmentation_defaults_are_the_books_and_the_grid_follows_the_count():
 def test_augmentation_controls_change_the_code_and_reset_to_the_book():
     at = ok(run("augmentation", "zh-TW"))
     ok(at.slider(key="augmentation.rotation_range").set_value(90.0).run())
-    assert "rotation_range=90" in at.code[0].value and "RandomRotation(0.2500" in at.code[1].value
+    assert "rotation_range=90" in at.code[0].value and "RandomRotation(\n        factor=0.2500" in at.code[1].value
     ok(at.button(key="augmentation.reset").click().run())
     assert at.slider(key="augmentation.rotation_range").value == 40.0
     assert "tan(0.2°) = 0.0035" in at.info[-1].value
@@ -214,6 +231,7 @@ def test_augmentation_bad_upload_falls_back_to_the_generated_picture():
     ok(at.segmented_control(key="augmentation.source").set_value("upload").run())
     ok(at.file_uploader(key="augmentation.upload").set_value(("x.jpg", b"nope", "image/jpeg")).run())
     assert at.error[0].value == EN["components.bad_image.not_image"]
+    assert EN["augmentation.upload_missing"] not in [i.value for i in at.info]  # one message, the reason
     assert len(at.get("image")) == 1 + 8
 
 

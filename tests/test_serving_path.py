@@ -1,5 +1,5 @@
-"""The serving path stays light: no TensorFlow or Keras on the home, predict, compare and
-mechanics pages, so the app starts fast (checked in a fresh interpreter)."""
+"""The serving path stays light: no TensorFlow or Keras on the home, predict, compare, mechanics
+and architecture pages, so the app starts fast (checked in a fresh interpreter)."""
 from __future__ import annotations
 
 import subprocess
@@ -10,7 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SERVING_PAGES = ["pages/home.py", "pages/predict.py", "pages/compare.py", "pages/convolution.py",
-                 "pages/padding_stride.py", "pages/pooling.py"]
+                 "pages/padding_stride.py", "pages/pooling.py", "pages/architecture.py"]
 
 
 def _heavy_modules_after(code: str) -> list[str]:

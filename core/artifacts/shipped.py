@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core import recipes
 from core.artifacts.files import atomic_copy, atomic_write_bytes
 from core.artifacts.results import result_rows
 from core.artifacts.rundir import list_runs, read_run
@@ -27,6 +28,18 @@ def promote(run_dir: Path, trained_dir: Path = TRAINED_DIR) -> Path:
         atomic_copy(Path(run_dir) / name, target / name)
     write_table(trained_dir)
     return target
+
+
+def shipped_bases(trained_dir: Path = TRAINED_DIR) -> dict[str, list[str]]:
+    """The pretrained bases the usable models in trained/ stand on, each with its recipes in the
+    chapter's order, the most used base first ({} when none is shipped): what the app serves, so
+    the architecture page opens on the model a class is looking at."""
+    served = [info for info in list_runs(trained_dir)
+              if info.ok and info.recipe in recipes.RECIPES and info.card.base in recipes.BASES]
+    found: dict[str, list[str]] = {}
+    for info in sorted(served, key=lambda info: recipes.RECIPE_IDS.index(info.recipe)):
+        found.setdefault(info.card.base, []).append(info.recipe)
+    return dict(sorted(found.items(), key=lambda item: -len(item[1])))
 
 
 def table_markdown(trained_dir: Path = TRAINED_DIR) -> str:

@@ -124,17 +124,23 @@ def book_code(spec: Augmentation) -> str:
 
 def keras3_code(spec: Augmentation) -> str:
     """The same augmentation written as Keras 3 preprocessing layers: the page shows it as code (a
-    test runs it); training runs `augment`, one matrix per image, instead."""
+    test runs it); training runs `augment`, one matrix per image, instead. One argument per line,
+    so that each line fits a half-width code block on a 1280-px projector and never wraps."""
     f = factors(spec)
-    lines = ["augmentation = keras.Sequential(["]
+    calls = []  # (layer, its arguments before fill_mode, which each one ends with)
     if f["rotation"]:
-        lines.append(f"    layers.RandomRotation({f['rotation']:.4f}, fill_mode='{f['fill_mode']}'),  # {spec.rotation_range:g} deg")
+        calls.append(("RandomRotation", [f"factor={f['rotation']:.4f},  # {spec.rotation_range:g} deg"]))
     if any(f["translation"]):
-        lines.append(f"    layers.RandomTranslation({f['translation'][0]:g}, {f['translation'][1]:g}, fill_mode='{f['fill_mode']}'),")
+        calls.append(("RandomTranslation", [f"height_factor={f['translation'][0]:g},",
+                                            f"width_factor={f['translation'][1]:g},"]))
     if f["shear"]:
-        lines.append(f"    layers.RandomShear(x_factor={f['shear']:.4f}, fill_mode='{f['fill_mode']}'),  # tan({spec.shear_range:g} deg)")
+        calls.append(("RandomShear", [f"x_factor={f['shear']:.4f},  # tan({spec.shear_range:g} deg)"]))
     if f["zoom"]:
-        lines.append(f"    layers.RandomZoom({f['zoom']:g}, {f['zoom']:g}, fill_mode='{f['fill_mode']}'),")
+        calls.append(("RandomZoom", [f"height_factor={f['zoom']:g},", f"width_factor={f['zoom']:g},"]))
+    lines = ["augmentation = keras.Sequential(["]
+    for name, arguments in calls:
+        lines += [f"    layers.{name}(", *(f"        {argument}" for argument in arguments),
+                  f"        fill_mode='{f['fill_mode']}'),"]
     if f["flip"]:
         lines.append(f"    layers.RandomFlip('{f['flip']}'),")
     lines.append("])")

@@ -1,16 +1,22 @@
 """The arithmetic behind `model.summary()`: where each 'Param #' comes from, how the spatial
 size shrinks, and why the book's `model_no_max_pool` would be a bad idea (section 5.1.2).
 
-The formulas are plain functions of layer configs; `summary()` reads them off the real Keras
-models of core.training.models (Keras is imported lazily, only there and in `no_max_pool_model`).
+The formulas are plain functions of layer configs. The summaries of the real Keras models are
+data, built once by `python -m core summaries` (core.explainers.summaries, the only place that
+imports Keras for them) into architecture_summaries.json beside this module: the page reads
+that file instead of importing Keras.
 """
 from __future__ import annotations
 
+import functools
+import json
 import math
+from pathlib import Path
 
-from core.explainers import mechanics
+from core import recipes
 
 BOOK_DENSE_ON_TOP = 512  # 5.1.2: "a Dense layer of size 512 on top" of model_no_max_pool
+SUMMARIES = Path(__file__).with_name("architecture_summaries.json")
 
 
 def _product(factors) -> str:
@@ -67,62 +73,30 @@ def flatten_formula(shape) -> str:
     return f"{_product(shape)} = {math.prod(shape):,}"
 
 
-# --- reading real models -------------------------------------------------------------------
+# --- the summaries, built once from the real models ----------------------------------------
 
 
-def describe(model) -> list[dict]:
-    """core.models.summary_rows plus a 'formula' per layer, computed from the layer's config."""
-    from core.training.models import summary_rows
-
-    rows = summary_rows(model)
-    for row in rows:
-        layer = model.get_layer(row["layer"])
-        weighted = row["params"] > 0 and not row["nested"]
-        row["formula"] = layer_formula(row["type"], layer.get_config(), tuple(layer.input.shape)) \
-            if weighted else ""
-    return rows
+def key(recipe_id: str, base: str | None = None) -> str:
+    """A summary's name in the data file: the recipe, and the base a pretrained one stands on."""
+    base = recipes.get(recipe_id).base_for(base)
+    return f"{recipe_id}/{base}" if base else recipe_id
 
 
-def layer_stack(model) -> list[tuple[str, int, int]]:
-    """(kind, window, stride) of every convolution and pooling, in order, nested models included:
-    what core.mechanics.receptive_field needs."""
-    kinds = {"Conv2D": "conv", "DepthwiseConv2D": "conv", "MaxPooling2D": "pool",
-             "AveragePooling2D": "pool"}
-    stack = []
-    for layer in model.layers:
-        if hasattr(layer, "layers"):  # a nested model (a pretrained base)
-            stack += layer_stack(layer)
-        elif layer.__class__.__name__ in kinds:
-            config = layer.get_config()
-            window = config.get("kernel_size", config.get("pool_size"))
-            stack.append((kinds[layer.__class__.__name__], int(window[0]), int(config["strides"][0])))
-    return stack
+@functools.cache
+def _summaries() -> dict:
+    return json.loads(SUMMARIES.read_text())
 
 
 def summary(recipe_id: str, base: str | None = None) -> dict:
-    """Everything the architecture page shows for a recipe, as plain data (cacheable).
+    """Everything the architecture page shows for a recipe (core.explainers.summaries.summary,
+    read from the data file). Treat it as read-only: every caller shares it."""
+    return _summaries()["summaries"][key(recipe_id, base)]
 
-    rows: the book's table; nested: the rows inside each nested model (a pretrained base, the
-    classifier head); trainable: parameters training updates (fine-tuning: with the top of the
-    base unfrozen); receptive_field: the input square one cell of the last feature map sees.
-    """
-    from core.recipes import get
-    from core.training.models import build, unfreeze_top
 
-    recipe = get(recipe_id)
-    base = recipe.base_for(base)
-    model = build(recipe, base, base_weights=False)
-    if recipe.unfreeze_top:  # fine-tuning: count what the second phase trains
-        unfreeze_top(model, base)
-    rows = describe(model)
-    nested = {row["layer"]: describe(model.get_layer(row["layer"])) for row in rows if row["nested"]}
-    return {
-        "rows": rows,
-        "nested": nested,
-        "total": sum(row["params"] for row in rows),
-        "trainable": sum(math.prod(weight.shape) for weight in model.trainable_weights),
-        "receptive_field": mechanics.receptive_field(layer_stack(model)),
-    }
+def pooling_comparison() -> dict:
+    """The MNIST convolution base with pooling and without (the book's model_no_max_pool):
+    core.explainers.summaries.pooling_comparison, read from the data file."""
+    return _summaries()["pooling_comparison"]
 
 
 def spatial_sizes(rows: list[dict], nested: dict[str, list[dict]] | None = None) -> list[dict]:
@@ -143,54 +117,3 @@ def size_changes(sizes: list[dict]) -> list[dict]:
     base (EfficientNet's 140 layers) without its flat steps."""
     return [size for i, size in enumerate(sizes)
             if i == 0 or (size["height"], size["depth"]) != (sizes[i - 1]["height"], sizes[i - 1]["depth"])]
-
-
-# --- model_no_max_pool (section 5.1.2) -----------------------------------------------------
-
-
-def no_max_pool_model(recipe_id: str = "mnist"):
-    """The book's model_no_max_pool: the recipe's 3x3 convolutions with the pooling removed."""
-    import keras
-    from keras import layers
-
-    from core.recipes import get
-
-    recipe = get(recipe_id)
-    model = keras.Sequential(name="model_no_max_pool")
-    model.add(keras.Input(recipe.input_shape))
-    for i, filters in enumerate(recipe.conv_filters):
-        model.add(layers.Conv2D(filters, 3, activation="relu", name=f"conv{i + 1}"))
-    return model
-
-
-def dense_on_top(model, units: int = BOOK_DENSE_ON_TOP) -> dict:
-    """What flattening the last feature map into a Dense(units) would cost, and what one cell
-    of that map sees. The book's point: without pooling, 7x7 pixels and 15.8 M parameters."""
-    rows = describe(model)
-    shape = rows[-1]["output_shape"][1:]
-    coefficients = math.prod(shape)
-    return {
-        "rows": rows,
-        "shape": shape,
-        "receptive_field": mechanics.receptive_field(layer_stack(model)),
-        "coefficients": coefficients,
-        "flatten_formula": flatten_formula(shape),
-        "dense_params": coefficients * units + units,
-        "dense_formula": dense_formula(coefficients, units),
-    }
-
-
-def pooling_comparison(recipe_id: str = "mnist", units: int = BOOK_DENSE_ON_TOP) -> dict:
-    """dense_on_top for the recipe's convolution base with pooling and without (plain data)."""
-    import keras
-
-    from core.recipes import get
-    from core.training.models import build
-
-    model = build(get(recipe_id), base_weights=False)
-    last_conv = [layer for layer in model.layers if layer.__class__.__name__ == "Conv2D"][-1]
-    convolution_base = keras.Model(model.inputs, last_conv.output, name=f"{recipe_id}_base")
-    return {
-        "with_pooling": dense_on_top(convolution_base, units),
-        "without_pooling": dense_on_top(no_max_pool_model(recipe_id), units),
-    }

@@ -14,7 +14,15 @@ STRINGS = {
         "architecture.base.vgg16": "VGG16 (the book's base)",
         "architecture.base.efficientnet_lite0": "EfficientNet-Lite0 (the base trained here, offline)",
         "architecture.listings": "Book listings {listings}",
-        "architecture.building": "Building the Keras model…",
+        "architecture.base_name.vgg16": "VGG16",
+        "architecture.base_name.efficientnet_lite0": "EfficientNet-Lite0",
+        "architecture.served": "The pretrained models this app serves (Predict, Compare) stand on {groups}.",
+        "architecture.served_group": "{base} ({recipes})",
+        "architecture.list_separator": ", ",
+        "architecture.served_none": (
+            "No pretrained model is served here yet (trained/ has none); training uses {base} "
+            "unless told otherwise (`--base`)."
+        ),
         "architecture.col.layer": "Layer (type)",
         "architecture.col.shape": "Output shape",
         "architecture.col.params": "Param #",
@@ -28,9 +36,9 @@ STRINGS = {
         "architecture.shrinking": "How the feature maps shrink",
         "architecture.side": "side of the feature map (pixels)",
         "architecture.shrinking_caption": (
-            "Height of each layer's output (labels: height × width × depth). In the models trained from "
-            "scratch, each 3×3 valid convolution takes 2 pixels and each 2×2 pooling halves the size, "
-            "while the depth grows: the network trades space for features."
+            "The side of each layer's output, top to bottom (labels: height × width × depth). In the "
+            "models trained from scratch, each 3×3 valid convolution takes 2 pixels and each 2×2 pooling "
+            "halves the size, while the depth grows: the network trades space for features."
         ),
         "architecture.no_pool": "Why pool at all? model_no_max_pool",
         "architecture.no_pool_intro": (
@@ -64,7 +72,12 @@ STRINGS = {
         "architecture.base.vgg16": "VGG16（書中使用的基底）",
         "architecture.base.efficientnet_lite0": "EfficientNet-Lite0（本機離線訓練所用的基底）",
         "architecture.listings": "書中程式清單 {listings}",
-        "architecture.building": "正在建立 Keras 模型…",
+        "architecture.base_name.vgg16": "VGG16",
+        "architecture.base_name.efficientnet_lite0": "EfficientNet-Lite0",
+        "architecture.served": "本應用提供的預訓練模型（預測、比較頁面）所用的基底：{groups}。",
+        "architecture.served_group": "{base}（{recipes}）",
+        "architecture.list_separator": "、",
+        "architecture.served_none": "這裡還沒有可用的預訓練模型（trained/ 中沒有）；訓練時若未指定 `--base`，就使用 {base}。",
         "architecture.col.layer": "層（類型）",
         "architecture.col.shape": "輸出形狀",
         "architecture.col.params": "參數數量",
@@ -78,7 +91,7 @@ STRINGS = {
         "architecture.shrinking": "特徵圖如何縮小",
         "architecture.side": "特徵圖邊長（像素）",
         "architecture.shrinking_caption": (
-            "每一層輸出的高度（標籤：高 × 寬 × 深度）。在從頭訓練的模型中，每個 3×3 valid 卷積少掉 2 個像素，"
+            "由上而下，每一層輸出的邊長（標籤：高 × 寬 × 深度）。在從頭訓練的模型中，每個 3×3 valid 卷積少掉 2 個像素，"
             "每個 2×2 池化讓尺寸減半，而深度持續增加：網路用空間換取特徵。"
         ),
         "architecture.no_pool": "為什麼要池化？model_no_max_pool",
