@@ -2,6 +2,7 @@
 stride and watch the output size change."""
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from pages.strings import CATALOG
