@@ -10,7 +10,7 @@ from pages.strings import CATALOG
 def _uploader():
     from pages._components import photo_upload
 
-    photo_upload("upload")
+    photo_upload("upload", "components.photo_missing")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
@@ -22,3 +22,4 @@ def test_a_file_over_the_size_limit_gets_a_translated_message(lang):
     at.file_uploader(key="upload").set_value(("big.jpg", too_big, "image/jpeg")).run()
     assert not at.exception
     assert [e.value for e in at.error] == [CATALOG[lang]["components.bad_image.file_too_large"].format(mb=MAX_FILE_MB)]
+    assert not at.info  # the reason alone, not also "no photo yet"
