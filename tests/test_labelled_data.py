@@ -83,14 +83,18 @@ def test_the_split_is_seeded_stratified_and_leakage_free(folder):
 
 
 def test_a_presplit_folder_keeps_its_sides_and_a_wrapper_folder_is_entered(tmp_path):
+    seed = 0
     for side, count in (("train", 4), ("validation", 2), ("test", 2)):
         for label in ("a", "b"):
             (tmp_path / "wrap" / side / label).mkdir(parents=True)
             for i in range(count):
-                _photo(hash((side, label, i)) % 10_000).save(tmp_path / "wrap" / side / label / f"{i}.png")
+                _photo(seed).save(tmp_path / "wrap" / side / label / f"{i}.png")
+                seed += 1
     found = scan(tmp_path)  # tmp_path holds one folder wrapping the split
     assert found.presplit and found.classes == ("a", "b") and found.images == 16
-    manifest = split(check(found.root, found), splits=found.splits)
+    report = check(found.root, found)
+    assert not report.groups  # sixteen different photos: each keeps its folder's side
+    manifest = split(report, splits=found.splits)
     assert manifest.presplit and manifest.counts()["validation"] == {"a": 2, "b": 2}
 
 
