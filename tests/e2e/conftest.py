@@ -101,6 +101,12 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def projector(sized_page):
+    """A page at a classroom projector's 1280x720."""
+    return sized_page(1280, 720)
+
+
 @pytest.fixture(scope="session")
 def cat_photo() -> bytes:
     """A JPEG to upload: the book's first test cat where the data is here (../shared/data,

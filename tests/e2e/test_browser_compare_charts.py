@@ -14,14 +14,6 @@ pytestmark = pytest.mark.browser
 CHARTS = ".js-plotly-plot"
 
 
-@pytest.fixture
-def projector(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def visible_charts(page):
     charts = page.locator(CHARTS).filter(visible=True)
     charts.first.wait_for(timeout=60_000)

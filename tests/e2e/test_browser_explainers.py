@@ -72,13 +72,6 @@ DRAWN = {"convolution": ("convolution.maps_caption", 6), "padding_stride": ("pad
          "augmentation": ("credit.data", 0)}
 
 
-@pytest.fixture
-def projector(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
 @pytest.mark.parametrize("name", sorted(DRAWN))
 def test_explainer_pages_fit_a_1280_projector(app_url, projector, name, lang):
