@@ -66,6 +66,13 @@ def evaluate(predictor, root: Path, split: str = "test", on_progress=None) -> Ev
     return Evaluation(confusion, mistakes, skipped)
 
 
+def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int) -> np.ndarray:
+    """Counts: rows the truth, columns the prediction."""
+    confusion = np.zeros((classes, classes), dtype=int)
+    np.add.at(confusion, (np.asarray(labels, dtype=int), np.asarray(predicted, dtype=int)), 1)
+    return confusion
+
+
 def scores(labels: np.ndarray, probabilities: np.ndarray, k: int = 3) -> dict:
     """What one accuracy number hides on many classes: top-k accuracy (when there are more than k
     classes), and per-class precision, recall and F1 with their macro mean (each class counts
@@ -73,8 +80,7 @@ def scores(labels: np.ndarray, probabilities: np.ndarray, k: int = 3) -> dict:
     labels = np.asarray(labels, dtype=int)
     classes = probabilities.shape[1]
     predicted = probabilities.argmax(-1)
-    confusion = np.zeros((classes, classes), dtype=int)
-    np.add.at(confusion, (labels, predicted), 1)
+    confusion = confusion_matrix(labels, predicted, classes)
     hits = np.diag(confusion).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.nan_to_num(hits / confusion.sum(0))

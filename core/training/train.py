@@ -261,7 +261,7 @@ def export(model, recipe: Recipe, run: Path, splits: Splits, log: RunLog) -> flo
 def evaluate(run: Path, test_xy, log: RunLog) -> tuple[float, list[list[int]], dict]:
     """Phase "evaluate": the exported model through the serving path's Predictor on the test
     split; (accuracy, confusion counts (rows truth, columns prediction), core.serving.evaluate.scores)."""
-    from core.serving.evaluate import scores
+    from core.serving.evaluate import confusion_matrix, scores
     from core.serving.inference import Predictor
 
     log(Event.PHASE, name=Phase.EVALUATE)
@@ -270,9 +270,7 @@ def evaluate(run: Path, test_xy, log: RunLog) -> tuple[float, list[list[int]], d
     probabilities = np.concatenate([predictor.run(x_test[i:i + EVALUATION_BATCH])
                                     for i in range(0, len(x_test), EVALUATION_BATCH)])
     predicted = probabilities.argmax(-1)
-    classes = len(predictor.labels)
-    confusion = np.zeros((classes, classes), dtype=int)
-    np.add.at(confusion, (y_test.astype(int), predicted), 1)
+    confusion = confusion_matrix(y_test, predicted, len(predictor.labels))
     return float(np.mean(predicted == y_test)), confusion.tolist(), scores(y_test, probabilities)
 
 
