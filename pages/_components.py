@@ -1,6 +1,8 @@
 """Widgets and figures the explainer pages share, in the colour language of pages/_theme.py."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
@@ -131,10 +133,19 @@ def names(prefix: str, options):
     return {option: t(f"{prefix}.{option}") for option in options}.get
 
 
+def dropzone_limit() -> None:
+    """Streamlit's dropzone says "200MB per file" (its own upload limit, in English) under our
+    translated label; this page's CSS puts our limit there instead, in the user's language."""
+    note = json.dumps(t("components.dropzone", mb=MAX_FILE_MB), ensure_ascii=False)  # a quoted CSS string
+    st.html(f"<style>[data-testid=stFileUploaderDropzoneInstructions] > * {{display: none}}"
+            f"[data-testid=stFileUploaderDropzoneInstructions]::after {{content: {note}}}</style>")
+
+
 def photo_upload(key: str, missing: str):
     """An uploaded image as PIL, or None with one translated message saying why: `missing` (a
     catalog key) while nothing is uploaded, the reason when the file is refused (never both)."""
     upload = st.file_uploader(t("components.upload", mb=MAX_FILE_MB), key=key)
+    dropzone_limit()
     if upload is None:
         st.info(t(missing))
         return None

@@ -1,12 +1,18 @@
-"""Home: the chapter's map, the trained models present, this machine. No TensorFlow here."""
+"""Home: the chapter's map, the trained models present, this machine. No TensorFlow here.
+
+The first page a class sees paints in the order it reads: the title and the map need only
+Streamlit, so the heavier imports wait below them (the models table's numpy, then onnxruntime
+for the hardware section, last: python -m bench startup)."""
 import streamlit as st
 
-from core.artifacts.results import result_rows
-from core.artifacts.rundir import list_runs
-from core.paths import TRAINED_DIR
-from core.serving import system
 from pages._i18n import explain, t
 from pages._registry import HOME, PAGES
+
+
+def percent(value: float | None) -> str:
+    """An accuracy as Compare shows it; "–" where there is none (Streamlit would write "None")."""
+    return "–" if value is None else f"{value:.1%}"
+
 
 st.title(t("home.title"))
 st.markdown(t("home.intro"))
@@ -19,6 +25,10 @@ for page in PAGES:
         right.page_link(page.path, label=t(f"{page.name}.nav"))
 
 st.subheader(t("home.models"))
+from core.artifacts.results import result_rows  # noqa: E402  (after the map is on screen)
+from core.artifacts.rundir import list_runs  # noqa: E402
+from core.paths import TRAINED_DIR  # noqa: E402
+
 rows = result_rows(list_runs(TRAINED_DIR), every_recipe=False)
 if not rows:
     st.info(t("home.none"))
@@ -26,17 +36,18 @@ else:
     st.dataframe([{
         t("home.col.model"): t(f"recipe.{row.recipe}"),
         t("home.col.status"): t("home.ok") if row.ok else t("home.unavailable"),
-        t("home.col.accuracy"): row.accuracy,
-        t("home.col.book"): row.book_accuracy,
+        t("home.col.accuracy"): percent(row.accuracy),
+        t("home.col.book"): percent(row.book_accuracy),
         t("home.col.base"): row.base or "–",
         t("home.col.epochs"): row.epochs("⚠️"),
-    } for row in rows], hide_index=True, width="stretch", column_config=dict.fromkeys(
-        (t("home.col.accuracy"), t("home.col.book")), st.column_config.NumberColumn(format="percent")))
+    } for row in rows], hide_index=True, width="stretch")
     for row in rows:  # the why in full (a table cell would cut it)
         if not row.ok:
             st.warning(t("home.unavailable_why", model=t(f"recipe.{row.recipe}"), reason=explain(row.problem)))
 
 st.subheader(t("home.hardware"))
+from core.serving import system  # noqa: E402  (onnxruntime, ~0.7 s: last, once the rest is painted)
+
 machine = system.describe()
 cols = st.columns(4)
 cols[0].metric(t("home.device"), machine["device"])

@@ -12,6 +12,7 @@ from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, BadImage, open_imag
 from core.explainers import digits
 from core.serving.inference import ModelUnavailable
 from pages import _canvas
+from pages._components import dropzone_limit
 from pages._i18n import t
 from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
 
@@ -100,6 +101,7 @@ with photo_tab:
         camera = st.toggle(t("predict.camera"), key="use_camera")
         upload = (st.camera_input(t("predict.camera_label")) if camera
                   else st.file_uploader(t("predict.upload", mb=MAX_FILE_MB), type=PHOTO_TYPES, key="photo"))
+        dropzone_limit()  # our limit, translated, where Streamlit's dropzone says 200MB
         image = read(upload) if upload else None
         if image is not None:
             turned = image.info[ORIENTATION_FIXED]  # only then does the caption say so

@@ -1,0 +1,33 @@
+"""Home through AppTest: the models table reads as Compare's (percents; "–" where a model has no
+number, never Streamlit's "None"), and the hardware section, painted last, still shows."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import paths
+from pages.strings import CATALOG
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_an_unavailable_model_shows_a_dash_not_none(tmp_path, monkeypatch, lang):
+    trained = tmp_path / "trained"
+    shutil.copytree(REPO / "trained" / "mnist", trained / "mnist")
+    (trained / "mnist" / "model.onnx").write_bytes(b"not the model the card's sha256 names")
+    monkeypatch.setattr(paths, "TRAINED_DIR", trained)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)  # page_link needs the router
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    words = CATALOG[lang]
+    row = at.dataframe[0].value.iloc[0]
+    assert row[words["home.col.status"]] == words["home.unavailable"]
+    assert row[words["home.col.accuracy"]] == "–"
+    assert row[words["home.col.book"]].endswith("%")  # the book's number, as a percent like Compare's
+    assert "None" not in at.dataframe[0].value.to_string()
+    assert [m.label for m in at.metric][:1] == [words["home.device"]]  # the hardware section, after the table
