@@ -83,7 +83,7 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def _server(folder: Path):
     """`streamlit run app.py` in `folder` on a free port (an empty runs dir); yields (url, the
-    moment it was spawned) once its health endpoint answers."""
+    moment it was spawned, its process) once its health endpoint answers."""
     port, runs = _free_port(), tempfile.mkdtemp(prefix="bench-runs-")
     url, log = f"http://127.0.0.1:{port}", tempfile.TemporaryFile()
     spawned = time.perf_counter()
@@ -101,7 +101,7 @@ def _server(folder: Path):
                     log.seek(0)
                     raise RuntimeError(f"streamlit did not start: {log.read().decode()[-2000:]}") from None
                 time.sleep(0.05)
-        yield url, spawned
+        yield url, spawned, server
     finally:
         server.terminate()
         try:
@@ -121,7 +121,7 @@ def _visits(browser, folder: Path, titles: dict[str, str], menu: dict[str, str])
     other page's first visit from the sidebar menu (click → its title painted)."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
-        with _server(folder) as (url, spawned):
+        with _server(folder) as (url, spawned, _):
             page = context.new_page()
             page.goto(url)
             first = next(iter(titles))
@@ -141,7 +141,7 @@ def _deep_link(browser, folder: Path, path: str, title: str) -> float:
     """A fresh server's first session opens `/<path>`: seconds from the request to its title."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
-        with _server(folder) as (url, _):
+        with _server(folder) as (url, _, _):
             page = context.new_page()
             start = time.perf_counter()
             page.goto(f"{url}/{path}")
@@ -155,7 +155,7 @@ def _slider_steps(browser, steps: int, catalog: dict) -> list[float]:
     step's sum shown for the new window and the fragment's rerun over, nothing stale."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
-        with _server(REPO) as (url, _):
+        with _server(REPO) as (url, _, _):
             page = context.new_page()
             page.goto(f"{url}/convolution")
             _painted(page, catalog["convolution.title"])

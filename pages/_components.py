@@ -16,6 +16,7 @@ from pages._i18n import t
 SWATCHES = {"input": ("■", theme.BLUE), "kernel": ("■", theme.ORANGE), "output": ("■", theme.TEAL),
             "window": ("□", theme.INK), "padding": ("▨", theme.GREY), "dropped": ("■", theme.RED)}
 PHOTO_SIDE = 48  # uploaded photos are resized to this, so single windows stay visible
+PHOTO = 240  # px: Predict's photo, small beside the verdicts; decoded about that large (open_image's fit)
 DEFAULT_GRID = np.array([  # a small hand-typed "7" (figure 5.1's idea, on a grid one can edit)
     [0, 0, 0, 0, 0, 0, 0],
     [0, 9, 9, 9, 9, 9, 0],

@@ -8,16 +8,15 @@ import streamlit as st
 from PIL import Image
 
 from core.data.folders import DataFolderError, cats_dogs_root
-from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, BadImage, open_image, prepare_image
+from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, ORIGINAL_SIZE, BadImage, open_image, prepare_image
 from core.explainers import digits
 from core.serving.inference import ModelUnavailable
 from pages import _canvas
-from pages._components import dropzone_limit
+from pages._components import PHOTO, dropzone_limit
 from pages._i18n import t
 from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
-PHOTO = 240  # px: the photo, small beside the verdicts
 
 
 def chosen(dataset: str, key: str) -> list:
@@ -36,7 +35,7 @@ def chosen(dataset: str, key: str) -> list:
 def read(upload) -> Image.Image | None:
     """Decode an upload, or say (translated) why it cannot be used."""
     try:
-        return open_image(upload)
+        return open_image(upload, fit=(PHOTO, PHOTO))  # every recipe's input (150 px) fits in it too
     except BadImage as error:
         st.error(t(f"predict.bad.{error.code}", mb=MAX_FILE_MB))
         return None
@@ -106,7 +105,7 @@ with photo_tab:
         if image is not None:
             turned = image.info[ORIENTATION_FIXED]  # only then does the caption say so
             st.image(image, width=PHOTO, caption=t("predict.original_turned" if turned else "predict.original",
-                                                   w=image.width, h=image.height))
+                                                   w=image.info[ORIGINAL_SIZE][0], h=image.info[ORIGINAL_SIZE][1]))
     with verdicts:
         if image is None and photo_models:
             st.info(t("predict.waiting"))

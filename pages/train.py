@@ -16,6 +16,7 @@ from core.paths import runs_dir
 from core.training import bases as pretrained
 from core.training import launcher
 from core.training.launcher import State
+from pages._busy import running_note
 from pages._i18n import explain, t
 from pages._results import curves_figure, forget_runs
 
@@ -69,7 +70,7 @@ if st.button(t("train.start"), type="primary", disabled=blocked, key="train_star
     except launcher.Busy as busy:
         st.error(t("train.busy", run=busy.run.name))
 if running:
-    st.info(t("train.running_elsewhere", run=Path(running["run"]).name))
+    st.info(running_note(running))  # which recipe, since when, its estimated end
 
 
 @st.fragment(run_every=POLL_SECONDS if running else None)

@@ -21,6 +21,8 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # that Streamlit refuses never reaches the page, so the page could not say why.
 MAX_FILE_MB = 50
 ORIENTATION_FIXED = "orientation_fixed"  # the key open_image sets in image.info (see there)
+ORIGINAL_SIZE = "original_size"  # the key for (width, height) upright, before a reduced decode (`fit`)
+TURNS_SIDEWAYS = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 
 class BadImageCode(StrEnum):
@@ -42,11 +44,16 @@ class BadImage(ValueError):
         self.detail = detail
 
 
-def open_image(source) -> Image.Image:
+def open_image(source, fit: tuple[int, int] | None = None) -> Image.Image:
     """Decode bytes, a path or a file object (refused over MAX_FILE_MB); first frame only. A
     photo stored sideways is turned upright as its EXIF orientation says, and
     `image.info[ORIENTATION_FIXED]` tells whether that turned (or mirrored) it, so a page says
-    so only when it happened."""
+    so only when it happened; `image.info[ORIGINAL_SIZE]` is its full upright size.
+
+    `fit` (width, height): the photo is only shown and fed to models this large or smaller, so
+    a JPEG is decoded at the smallest of 1/1, 1/2, 1/4, 1/8 scale that still covers it (Pillow's
+    draft mode: a 12 MP phone photo at 1/8 decodes several times faster), and every model
+    resizes from that one small upright copy."""
     limit = MAX_FILE_MB * 1024 * 1024  # MB as Streamlit counts them
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
@@ -66,10 +73,14 @@ def open_image(source) -> Image.Image:
             if image.width * image.height > MAX_PIXELS:
                 raise BadImage(BadImageCode.TOO_LARGE, f"{image.width}x{image.height} pixels")
             image.seek(0)
-            image.load()
             orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+            upright = image.size[::-1] if orientation in TURNS_SIDEWAYS else image.size
+            if fit is not None and image.format == "JPEG":
+                image.draft(None, fit[::-1] if orientation in TURNS_SIDEWAYS else fit)  # stored sideways
+            image.load()
             image = ImageOps.exif_transpose(image)
             image.info[ORIENTATION_FIXED] = orientation in range(2, 9)  # the values exif_transpose acts on
+            image.info[ORIGINAL_SIZE] = upright
     except BadImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:

@@ -215,6 +215,20 @@ def status(run: Path, running: bool) -> Status:
     return result
 
 
+def estimated_finish(run: Path) -> float | None:
+    """When the run should end (a Unix time), from its log: the epochs left at the pace of the
+    ones done since its start event; None before the first epoch (no pace yet)."""
+    start, epochs, done, last = None, 0, 0, None
+    for event in read_log(Path(run) / "log.jsonl"):
+        if event.get("event") == Event.START:
+            start, epochs = event.get("time"), event.get("epochs", 0)
+        elif event.get("event") == Event.EPOCH:
+            done, last = event.get("epoch", 0), event.get("time")
+    if start is None or last is None or done <= 0:
+        return None
+    return last + max(epochs - done, 0) * (last - start) / done
+
+
 def output_tail(run: Path, chars: int = 3000) -> str:
     """The end of the trainer's console output (for an error that happened before logging)."""
     try:
