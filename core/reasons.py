@@ -27,6 +27,11 @@ class Code(StrEnum):
     HISTORY_INVALID = "history_invalid"
     ONNX_UNLOADABLE = "onnx_unloadable"
     ONNX_UNLABELLED = "onnx_unlabelled"  # command: the CLI line that labels it
+    # uploaded data sets (core.quota)
+    UPLOAD_TOO_LARGE = "upload_too_large"  # mb, limit: megabytes once unpacked and the quota
+    UPLOAD_TOO_MANY_FILES = "upload_too_many_files"  # count, limit
+    DATA_SETS_FULL = "data_sets_full"  # limit: uploaded data sets the server keeps
+    DISK_FULL = "disk_full"  # free_mb, needed_mb: what the disk has left and what the write needs
     # training (core.training)
     WEIGHTS_UNAVAILABLE = "weights_unavailable"  # base, file, cache
     NO_SOURCE = "no_source"  # parent: the recipe fine-tuning continues

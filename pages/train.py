@@ -16,6 +16,7 @@ from core.paths import runs_dir
 from core.training import bases as pretrained
 from core.training import launcher
 from core.training.launcher import State
+from pages import _passcode as passcode
 from pages._busy import running_note
 from pages._i18n import explain, t
 from pages._results import curves_figure, forget_runs
@@ -25,6 +26,7 @@ POLL_SECONDS = 1.5
 st.title(t("train.title"))
 st.markdown(t("train.intro"))
 running = launcher.current()
+passcode.sidebar()
 
 names = {recipe_id: t(f"recipe.{recipe_id}") for recipe_id in recipes.RECIPE_IDS}
 pick, count, choice = st.columns([2, 1, 1])
@@ -61,8 +63,9 @@ except folders.DataFolderError as missing:
         st.markdown(t(f"train.data.get.{recipe.dataset}", place=folders.places(recipe.data)[0]))
 
 blocked = bool(running) or (recipe.starts_from is not None and source is None) or found is None
+passcode.note(t("passcode.locked"))
 if st.button(t("train.start"), type="primary", disabled=blocked, key="train_start",
-             help=t("train.start_no_data", dataset=dataset) if found is None else None):
+             help=t("train.start_no_data", dataset=dataset) if found is None else None) and passcode.allowed():
     try:
         run = launcher.start(recipe.id, int(epochs), base=base, start_from=source.path if source else None)
         st.session_state["train_run"] = str(run)
@@ -83,7 +86,8 @@ def live(run: Path) -> None:
     recipe_id = status.recipe or (held["recipe"] if is_live else None)  # the lock knows it before the log
     top.subheader(f"{names.get(recipe_id, run.name)} · {t(f'train.state.{status.state}')}")
     top.caption(launcher.shown_path(run))
-    if is_live and status.state != State.DONE and stop.button(t("train.cancel"), key="train_cancel"):
+    if is_live and status.state != State.DONE and stop.button(t("train.cancel"), key="train_cancel") \
+            and passcode.allowed():
         with st.spinner(t("train.cancelling")):
             launcher.cancel()
         st.rerun()

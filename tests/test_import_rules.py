@@ -23,7 +23,8 @@ ORT = {"onnxruntime"}
 
 # room -> the rooms it may import (besides itself). The shared data modules (paths, progress,
 # recipes, datasets, reasons, contracts) import nothing of core's but each other.
-BASE = {"core", "core.paths", "core.progress", "core.recipes", "core.datasets", "core.reasons", "core.contracts"}
+BASE = {"core", "core.paths", "core.progress", "core.recipes", "core.datasets", "core.reasons", "core.contracts",
+        "core.passcode", "core.quota"}
 MAY_IMPORT = {
     "core.data": BASE,
     "core.artifacts": BASE,
