@@ -27,6 +27,9 @@ class Code(StrEnum):
     HISTORY_INVALID = "history_invalid"
     ONNX_UNLOADABLE = "onnx_unloadable"
     ONNX_UNLABELLED = "onnx_unlabelled"  # command: the CLI line that labels it
+    # inside the model (core.serving.explain): why Grad-CAM cannot be computed for a model
+    EXPLAIN_NO_CONV = "explain_no_conv"
+    EXPLAIN_UNSUPPORTED = "explain_unsupported"  # op: the ONNX op the gradient cannot pass
     # training (core.training)
     WEIGHTS_UNAVAILABLE = "weights_unavailable"  # base, file, cache
     NO_SOURCE = "no_source"  # parent: the recipe fine-tuning continues
