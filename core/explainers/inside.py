@@ -3,6 +3,10 @@ channels as one tiled image (Listing 5.31's grid), a Grad-CAM heatmap over its p
 5.44) and their colour maps. The numbers come from core.serving.explain."""
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 from PIL import Image
 
@@ -68,3 +72,42 @@ def peak(heatmap: np.ndarray) -> tuple[float, float]:
     the centre of the hottest cell."""
     row, col = np.unravel_index(int(np.argmax(heatmap)), heatmap.shape)
     return (row + 0.5) / heatmap.shape[0], (col + 0.5) / heatmap.shape[1]
+
+
+PATTERNS_JSON, PATTERNS_PNG = "patterns.json", "patterns.png"  # in a run dir (python -m core patterns)
+
+
+@dataclass(frozen=True)
+class PatternRow:
+    name: str  # the layer
+    filters: tuple[int, ...]  # which of its filters, left to right
+    image: Image.Image  # their patterns side by side
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """A run's filter patterns (Listings 5.32-5.38): one row of tiles per chosen layer in
+    patterns.png, indexed by patterns.json, which also records how they were made."""
+
+    seed: int
+    steps: int
+    step_size: float
+    tile: int
+    layers: tuple[PatternRow, ...]
+
+
+def read_patterns(run_dir: Path) -> Patterns | None:
+    """The run's filter patterns, or None when it has none (or they are damaged)."""
+    try:
+        index = json.loads((run_dir / PATTERNS_JSON).read_text())
+        with Image.open(run_dir / PATTERNS_PNG) as png:
+            sheet = png.convert("RGB")
+        tile, gap = index["tile"], index["gap"]
+        rows = []
+        for r, layer in enumerate(index["layers"]):
+            top = r * (tile + gap)
+            box = (0, top, len(layer["filters"]) * (tile + gap) - gap, top + tile)
+            rows.append(PatternRow(layer["name"], tuple(layer["filters"]), sheet.crop(box)))
+        return Patterns(index["seed"], index["steps"], index["step_size"], tile, tuple(rows))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
