@@ -119,6 +119,44 @@ def cmd_predict(args) -> int:
     return 0 if all("error" not in r for r in results) else 1
 
 
+def cmd_explain(args) -> int:
+    """Grad-CAM (Listings 5.40-5.44) of one image: the overlay as a PNG, the heatmap as JSON."""
+    import io
+
+    import numpy as np
+
+    from core.artifacts.files import atomic_write_bytes
+    from core.data.images import open_image
+    from core.explainers.inside import overlay
+    from core.serving.explain import explainer
+
+    model = explainer(args.run_dir)
+    if model.gradcam_problem:
+        raise ValueError(f"{args.run_dir}: no Grad-CAM: {model.gradcam_problem}")
+    image = open_image(Path(args.image))
+    inside = model.inside(image, feature_maps=False)
+    names = [name.lower() for name in model.model.labels]
+    english = [name.lower() for name in model.model.display_names["en"]]
+    wanted = (args.class_name or "").lower()
+    if wanted and wanted not in names + english:
+        raise ValueError(f"--class {args.class_name}: the model's classes are {', '.join(model.model.labels)}")
+    index = (names.index(wanted) if wanted in names else english.index(wanted)) if wanted \
+        else int(inside.probabilities.argmax())
+    heatmap = inside.heatmap(index)
+    buffer = io.BytesIO()
+    overlay(image, heatmap, args.opacity).save(buffer, format="PNG")
+    atomic_write_bytes(Path(args.out), buffer.getvalue())
+    result = {"model": str(args.run_dir), "image": args.image, "class": model.model.labels[index],
+              "probability": round(float(inside.probabilities[index]), 6), "layer": model.last_conv.name,
+              "shape": list(heatmap.shape), "heatmap": np.round(heatmap.astype(float), 6).tolist(), "out": str(args.out)}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"{args.out}: Grad-CAM of {result['class']} ({result['probability']:.1%}) at {result['layer']}, "
+              f"{heatmap.shape[0]}x{heatmap.shape[1]}")
+    return 0
+
+
 def cmd_prepare_data(args) -> int:
     from core.data.split import build_split
 
@@ -215,6 +253,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("model_dir")
     s.add_argument("images", nargs="+")
     s.set_defaults(func=cmd_predict)
+    s = sub.add_parser("explain", help="Grad-CAM of an image (book 5.4.3): the heatmap over it as a PNG "
+                                       "(--json: the heatmap too)")
+    s.add_argument("run_dir")
+    s.add_argument("image")
+    s.add_argument("--class", dest="class_name", help="the class to explain (default: the predicted one)")
+    s.add_argument("--out", required=True, help="the overlay's PNG file")
+    s.add_argument("--opacity", type=float, default=0.4, help="the heatmap's opacity (the book's 0.4)")
+    s.add_argument("--json", action="store_true", help="print the heatmap (last conv layer's resolution, 0-1)")
+    s.set_defaults(func=cmd_explain)
     s = sub.add_parser("prepare-data", help="Listing 5.4: build the 1000/500/500 split from Kaggle's images")
     s.add_argument("source", help="Kaggle's train/ folder (cat.N.jpg, dog.N.jpg) or Microsoft's kagglecatsanddogs zip")
     s.add_argument("--out", required=True, help="where to write train/validation/test")

@@ -32,6 +32,9 @@ class Code(StrEnum):
     UPLOAD_TOO_MANY_FILES = "upload_too_many_files"  # count, limit
     DATA_SETS_FULL = "data_sets_full"  # limit: uploaded data sets the server keeps
     DISK_FULL = "disk_full"  # free_mb, needed_mb: what the disk has left and what the write needs
+    # inside the model (core.serving.explain): why Grad-CAM cannot be computed for a model
+    EXPLAIN_NO_CONV = "explain_no_conv"
+    EXPLAIN_UNSUPPORTED = "explain_unsupported"  # op: the ONNX op the gradient cannot pass
     # training (core.training)
     WEIGHTS_UNAVAILABLE = "weights_unavailable"  # base, file, cache
     NO_SOURCE = "no_source"  # parent: the recipe fine-tuning continues

@@ -28,6 +28,7 @@ PAGES = (  # the first is Home, the default page
     Page("architecture", "convnets", ":material/account_tree:"),
     Page("augmentation", "small_data", ":material/casino:"),
     Page("predict", "results", ":material/pets:"),
+    Page("inside", "results", ":material/visibility:"),
     Page("compare", "results", ":material/monitoring:"),
     Page("train", "results", ":material/model_training:"),
 )

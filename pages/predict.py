@@ -11,7 +11,7 @@ from core.data.folders import DataFolderError, cats_dogs_root
 from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, ORIGINAL_SIZE, BadImage, open_image, prepare_image
 from core.explainers import digits
 from core.serving.inference import ModelUnavailable
-from pages import _canvas
+from pages import _canvas, _why
 from pages._components import PHOTO, dropzone_limit
 from pages._i18n import t
 from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
@@ -52,7 +52,7 @@ def verdict_row(info, image: Image.Image, key: str):
     projector needs. Returns (model, prediction), or None when the model is unavailable (the
     line says why)."""
     with st.container(key=key):
-        name, answer = st.columns([3, 2], vertical_alignment="center")
+        name, answer, why = st.columns([3, 2, 1], vertical_alignment="center")
         name.markdown(f"**{label(info)}**", text_alignment="right")  # beside its answer
         try:
             model = load(info)
@@ -63,6 +63,7 @@ def verdict_row(info, image: Image.Image, key: str):
         names = display_names(model.display_names)
         answer.markdown(f"### {names[prediction.labels.index(prediction.label)]} · {prediction.confidence:.1%}",
                         anchors=False)
+        _why.switch(why, info, image, key)  # its Grad-CAM (5.4.3), below the line
         return model, prediction
 
 

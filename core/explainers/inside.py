@@ -1,0 +1,113 @@
+"""Pictures of what is inside a model (book section 5.4), numpy and Pillow only: a layer's
+channels as one tiled image (Listing 5.31's grid), a Grad-CAM heatmap over its photo (Listing
+5.44) and their colour maps. The numbers come from core.serving.explain."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+# colour maps as a few anchor colours, linearly interpolated: the book's viridis for feature maps,
+# its jet for heatmaps (cv2.COLORMAP_JET: blue for cold, red for hot)
+VIRIDIS = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37))
+JET = ((0, 0, 128), (0, 0, 255), (0, 255, 255), (255, 255, 0), (255, 0, 0), (128, 0, 0))
+
+
+def colour(values: np.ndarray, anchors=VIRIDIS) -> np.ndarray:
+    """Values in 0–1 -> uint8 RGB through the colour map's anchors."""
+    table = np.asarray(anchors, dtype=np.float32)
+    position = np.clip(values, 0.0, 1.0) * (len(table) - 1)
+    low = np.minimum(position.astype(int), len(table) - 2)
+    part = (position - low)[..., None]
+    return np.round(table[low] * (1 - part) + table[low + 1] * part).astype(np.uint8)
+
+
+def channel_image(channel: np.ndarray) -> np.ndarray:
+    """Listing 5.31's post-processing of one channel: centred, scaled by its standard deviation,
+    ×64 + 128, clipped to 0–255; then to 0–1. A blank channel (the filter's pattern is absent
+    here) stays uniformly dark."""
+    spread = channel.std()
+    if spread == 0:
+        return np.zeros_like(channel, dtype=np.float32)
+    return np.clip((channel - channel.mean()) / spread * 64 + 128, 0, 255).astype(np.float32) / 255
+
+
+def channel_grid(activation: np.ndarray, columns: int = 16, limit: int | None = None, gap: int = 1) -> Image.Image:
+    """A layer's activation (H x W x C) as one image: its channels in a grid, `columns` a row,
+    the first `limit` of them, separated by white lines `gap` pixels wide."""
+    height, width, count = activation.shape
+    count = min(count, limit or count)
+    rows = -(-count // columns)
+    cols = min(columns, count)
+    grid = np.full((rows * (height + gap) - gap, cols * (width + gap) - gap, 3), 255, dtype=np.uint8)
+    for k in range(count):
+        r, c = divmod(k, columns)
+        top, left = r * (height + gap), c * (width + gap)
+        grid[top:top + height, left:left + width] = colour(channel_image(activation[..., k]))
+    return Image.fromarray(grid)
+
+
+def channel_view(channel: np.ndarray, size: int = 320) -> Image.Image:
+    """One channel enlarged (nearest neighbour: its cells stay visible)."""
+    image = Image.fromarray(colour(channel_image(channel)))
+    scale = max(1, size // max(channel.shape))
+    return image.resize((channel.shape[1] * scale, channel.shape[0] * scale), Image.Resampling.NEAREST)
+
+
+def overlay(image: Image.Image, heatmap: np.ndarray, opacity: float = 0.4) -> Image.Image:
+    """Listing 5.44: the heatmap, stretched to the photo's size and coloured by jet, laid over
+    the photo with the given opacity (the book's 0.4)."""
+    photo = image.convert("RGB")
+    hot = Image.fromarray((np.clip(heatmap, 0, 1) * 255).astype(np.uint8)).resize(photo.size, Image.Resampling.BILINEAR)
+    coloured = colour(np.asarray(hot, dtype=np.float32) / 255, JET).astype(np.float32)
+    mixed = np.asarray(photo, dtype=np.float32) * (1 - opacity) + coloured * opacity
+    return Image.fromarray(np.clip(mixed, 0, 255).astype(np.uint8))
+
+
+def peak(heatmap: np.ndarray) -> tuple[float, float]:
+    """Where the heatmap is hottest, as fractions (row, column) of its height and width, from
+    the centre of the hottest cell."""
+    row, col = np.unravel_index(int(np.argmax(heatmap)), heatmap.shape)
+    return (row + 0.5) / heatmap.shape[0], (col + 0.5) / heatmap.shape[1]
+
+
+PATTERNS_JSON, PATTERNS_PNG = "patterns.json", "patterns.png"  # in a run dir (python -m core patterns)
+
+
+@dataclass(frozen=True)
+class PatternRow:
+    name: str  # the layer
+    filters: tuple[int, ...]  # which of its filters, left to right
+    image: Image.Image  # their patterns side by side
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """A run's filter patterns (Listings 5.32-5.38): one row of tiles per chosen layer in
+    patterns.png, indexed by patterns.json, which also records how they were made."""
+
+    seed: int
+    steps: int
+    step_size: float
+    tile: int
+    layers: tuple[PatternRow, ...]
+
+
+def read_patterns(run_dir: Path) -> Patterns | None:
+    """The run's filter patterns, or None when it has none (or they are damaged)."""
+    try:
+        index = json.loads((run_dir / PATTERNS_JSON).read_text())
+        with Image.open(run_dir / PATTERNS_PNG) as png:
+            sheet = png.convert("RGB")
+        tile, gap = index["tile"], index["gap"]
+        rows = []
+        for r, layer in enumerate(index["layers"]):
+            top = r * (tile + gap)
+            box = (0, top, len(layer["filters"]) * (tile + gap) - gap, top + tile)
+            rows.append(PatternRow(layer["name"], tuple(layer["filters"]), sheet.crop(box)))
+        return Patterns(index["seed"], index["steps"], index["step_size"], tile, tuple(rows))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

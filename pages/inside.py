@@ -1,0 +1,117 @@
+"""Inside the model (book section 5.4): what a trained model does with one image. Each conv and
+pooling layer's feature maps (5.4.1), the patterns its filters answer to (5.4.2, computed once
+by `python -m core patterns`) and Grad-CAM heatmaps side by side for several models (5.4.3).
+No TensorFlow here: onnxruntime and numpy (core.serving.explain)."""
+import streamlit as st
+from PIL import Image
+
+from core.data.folders import DataFolderError, cats_dogs_root
+from core.explainers import mechanics
+from core.explainers.inside import channel_grid, channel_view, read_patterns
+from core.serving.inference import ModelUnavailable
+from pages import _components as ui
+from pages import _why
+from pages._i18n import explain as say
+from pages._i18n import t
+from pages._results import display_names, label, models
+
+COLUMNS = 16  # channels a row in a layer's grid
+SHOWN = 64  # channels drawn per layer (Lite0's top has 1280)
+SAMPLES = 3  # test photos per class offered as samples
+
+
+def samples(dataset: str) -> dict[str, Image.Image]:
+    """A few images to start from without an upload: test photos where the data is here,
+    drawn digits for MNIST."""
+    if dataset == "mnist":
+        return {t("inside.sample.digit", d=d): Image.fromarray(mechanics.sample_digit(d)) for d in (3, 7)}
+    try:
+        root = cats_dogs_root() / "test"
+    except DataFolderError:
+        return {}
+    return {f"{kind}/{path.name}": Image.open(path) for kind in ("cats", "dogs")
+            for path in sorted((root / kind).glob("*.jpg"))[:SAMPLES]}
+
+
+st.title(t("inside.title"))
+st.markdown(t("inside.intro"))
+shipped, own = models()
+every = shipped + own
+if not every:
+    st.info(t("inside.no_models"))
+    st.stop()
+by_path = {str(info.path): info for info in every}
+pick, source = st.columns(2)
+info = by_path[pick.selectbox(t("inside.model"), list(by_path), key="inside_model",
+                              format_func=lambda path: label(by_path[path]))]
+dataset = info.card.dataset if info.card else "cats_and_dogs"
+with source:
+    offered = samples(dataset)
+    ways = ("sample", "upload") if offered else ("upload",)
+    way = st.segmented_control(t("inside.source"), ways, default=ways[0], required=True, key="inside_source",
+                               format_func=ui.names("inside.source", ways))
+    if way == "sample":
+        image = offered[st.selectbox(t("inside.sample"), list(offered), key="inside_sample")]
+    else:
+        image = ui.photo_upload("inside_upload", "inside.waiting")
+if image is None:
+    st.stop()
+try:
+    model = _why.explainer(info)
+except ModelUnavailable as error:
+    st.warning(t("inside.unavailable", reason=say(error)))
+    st.stop()
+
+maps_tab, patterns_tab, heat_tab = st.tabs([t("inside.tab.maps"), t("inside.tab.patterns"), t("inside.tab.gradcam")])
+
+with maps_tab:
+    inside = model.inside(image)
+    left, right = st.columns([1, 3])
+    left.image(image, width=200, caption=t("inside.input"))
+    right.markdown(t("inside.maps.observations"))
+    for layer in model.layers:
+        activation = inside.activations[layer.name]
+        height, width, channels = activation.shape
+        blank = int((activation.reshape(-1, channels).std(axis=0) == 0).sum())
+        st.markdown(t("inside.maps.layer", name=layer.name, h=height, w=width, c=channels, blank=blank,
+                      shown=min(channels, SHOWN)))
+        st.image(channel_grid(activation, COLUMNS, SHOWN), width="stretch")
+    st.subheader(t("inside.maps.one"))
+    names = [layer.name for layer in model.layers]
+    chosen, channel_col = st.columns(2)
+    name = chosen.selectbox(t("inside.maps.pick_layer"), names, key=f"inside_layer_{info.path}")
+    activation = inside.activations[name]
+    channel = channel_col.number_input(t("inside.maps.pick_channel", last=activation.shape[-1] - 1), 0,
+                                       activation.shape[-1] - 1, 0, key=f"inside_channel_{name}")
+    st.image(channel_view(activation[..., int(channel)]), caption=t("inside.maps.channel", name=name, k=int(channel)))
+
+with patterns_tab:
+    st.markdown(t("inside.patterns.intro"))
+    patterns = read_patterns(info.path)
+    if patterns is None:
+        st.info(t("inside.patterns.missing", command=f"python -m core patterns {info.path}"))
+    else:
+        for row in patterns.layers:
+            st.markdown(t("inside.patterns.layer", name=row.name, n=len(row.filters), steps=patterns.steps,
+                          seed=patterns.seed))
+            st.image(row.image, width="stretch")
+
+with heat_tab:
+    st.markdown(t("inside.gradcam.intro"))
+    same = [i for i in every if i.card and i.card.dataset == dataset]
+    paths = {str(i.path): i for i in same}
+    picked = st.multiselect(t("inside.gradcam.models"), list(paths), default=list(paths)[:5],
+                            key=f"inside_models_{dataset}", format_func=lambda path: label(paths[path]))
+    names = display_names(model.model.display_names)
+    options = ["best", *range(len(names))]
+    wanted = st.selectbox(t("inside.gradcam.class"), options, key=f"inside_class_{dataset}",
+                          format_func=lambda o: t("inside.gradcam.predicted") if o == "best" else names[o])
+    opacity = st.slider(t("inside.gradcam.opacity"), 0.0, 1.0, 0.4, 0.05, key="inside_opacity")
+    columns = st.columns(max(1, min(len(picked), 5)))
+    for k, path in enumerate(picked):
+        picture, caption = _why.gradcam(paths[path], image, None if wanted == "best" else wanted, opacity)
+        with columns[k % len(columns)]:
+            if picture is None:
+                st.info(caption)
+            else:
+                st.image(picture, width="stretch", caption=caption)
