@@ -1,6 +1,6 @@
 """Data augmentation (section 5.2.5, listing 5.11): the book's parameters as controls, and a
-grid of random versions made by core.data.augment, the very function training runs. Imports
-TensorFlow (lazily, through core.data.augment)."""
+grid of random versions made by core.data.augment: the matrices training draws from the seed,
+resampled in numpy as training's op does (no TensorFlow or Keras is imported here)."""
 import dataclasses
 
 import streamlit as st

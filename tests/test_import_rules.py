@@ -18,7 +18,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORE = REPO / "core"
-TF = {"tensorflow", "keras", "tf2onnx", "onnx", "tf_keras"}
+TF = {"tensorflow", "keras", "tf2onnx", "onnx", "tf_keras", "jax", "torch"}  # and the other Keras backends
 ORT = {"onnxruntime"}
 
 # room -> the rooms it may import (besides itself). The shared data modules (paths, progress,

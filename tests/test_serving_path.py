@@ -1,5 +1,5 @@
-"""The serving path stays light: no TensorFlow or Keras on the home, predict, compare, mechanics
-and architecture pages, so the app starts fast (checked in a fresh interpreter)."""
+"""The serving path stays light: no TensorFlow or Keras on the home, predict, compare, mechanics,
+architecture and augmentation pages, so the app starts fast (checked in a fresh interpreter)."""
 from __future__ import annotations
 
 import subprocess
@@ -10,11 +10,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SERVING_PAGES = ["pages/home.py", "pages/predict.py", "pages/compare.py", "pages/convolution.py",
-                 "pages/padding_stride.py", "pages/pooling.py", "pages/architecture.py"]
+                 "pages/padding_stride.py", "pages/pooling.py", "pages/architecture.py", "pages/augmentation.py"]
 
 
 def _heavy_modules_after(code: str) -> list[str]:
-    probe = code + "\nimport sys\nprint(sorted(m for m in ('tensorflow', 'keras', 'tf2onnx') if m in sys.modules))"
+    probe = code + "\nimport sys\nprint(sorted(m for m in ('tensorflow', 'keras', 'tf2onnx', 'jax', 'torch') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     return eval(out.stdout.strip().splitlines()[-1])

@@ -3,6 +3,8 @@
 The trainer writes it last (so its presence marks a finished run); `read_run`, the results
 tables, the pages and the benches read it. Every key is spelt here once. Version 1 cards (no
 `version` key; some without `steps_per_epoch`) still read; `to_dict` writes the current version.
+Fields added later have defaults that are true of every card written before them (`backend`:
+every earlier run trained under TensorFlow), so old cards read unchanged.
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ class Card:
     confusion: list[list[int]]  # rows: truth, columns: prediction
     book_test_accuracy: float | None
     seconds: float  # wall-clock, data to card
-    hardware: dict  # device, gpus, cpu, cpu_count
+    hardware: dict  # device, gpus, cpu, cpu_count, precision (the Keras dtype policy; older cards lack it)
     versions: dict  # python and library versions
     sha256: str  # of model.onnx
     parity_max_abs_diff: float  # Keras vs onnxruntime at export
@@ -54,6 +56,7 @@ class Card:
     dataset: str | None = None  # the data set's id (version 1 cards: their recipe's)
     metrics: dict | None = None  # top-1, top-3 (over 3 classes), per-class precision/recall/F1, macro-F1
     data_check: dict | None = None  # a labelled folder's check and split: copies, conflicts left out, counts
+    backend: str = "tensorflow"  # the Keras backend that trained it (tensorflow, jax, torch)
     version: int = CARD_VERSION
 
     @property

@@ -1,10 +1,17 @@
 """Keras -> ONNX through tf2onnx (Keras 3's `model.export(format="onnx")`), checked on the spot:
 the exported graph must give the Keras model's outputs to 1e-4 on real inputs, or nothing is
 written. Every model.onnx also says what it is: its output is named `probabilities` and its
-metadata_props carry the data set's labels (core.datasets.onnx_metadata), which serving reads."""
+metadata_props carry the data set's labels (core.datasets.onnx_metadata), which serving reads.
+
+tf2onnx needs TensorFlow: a model trained under JAX or PyTorch is saved as .keras and exported by
+a child process under the TensorFlow backend (`python -m core.training.export SAVED OUT`; Keras
+picks its backend at import), and checked against the trained backend's own outputs. A model
+trained in mixed precision is exported as its float32 copy (same weights)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -33,16 +40,18 @@ def export_onnx(model, path: str | Path, sample: np.ndarray, dataset: Dataset, f
     """Write `model` as ONNX at `path` atomically, labelled with its data set; return the max
     |Keras - onnxruntime| on `sample` (raw 0-255 NHWC). Raises ExportParityError above
     PARITY_TOLERANCE."""
+    import keras
     import onnx
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sample = np.asarray(sample, dtype=np.float32)
-    expected = np.asarray(model(sample, training=False))  # also builds the model before export
+    model = float32_copy(model)
+    expected = keras.ops.convert_to_numpy(model(sample, training=False))  # also builds the model before export
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".model.", suffix=".onnx")
     os.close(fd)
     try:
-        model.export(tmp, format="onnx", verbose=False)
+        export_graph(model, tmp)
         proto = onnx.load(tmp)
         label(proto, dataset, fingerprint)
         onnx.save(proto, tmp)
@@ -53,6 +62,55 @@ def export_onnx(model, path: str | Path, sample: np.ndarray, dataset: Dataset, f
     finally:
         Path(tmp).unlink(missing_ok=True)
     return diff
+
+
+def export_graph(model, path: str) -> None:
+    """tf2onnx's graph of `model` at `path`: in this process under TensorFlow, else through a
+    .keras file and a TensorFlow-backend child process."""
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        model.export(path, format="onnx", verbose=False)
+        return
+    saved = f"{path}.keras"
+    try:
+        model.save(saved)
+        child = subprocess.run([sys.executable, "-m", "core.training.export", saved, path],
+                               env={**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "2"},
+                               cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True)
+    finally:
+        Path(saved).unlink(missing_ok=True)
+    if child.returncode != 0:
+        raise RuntimeError(f"the TensorFlow-backend export failed: {child.stderr[-2000:]}")
+
+
+def float32_copy(model):
+    """`model` itself when it computes in float32; else the same architecture under float32
+    policies with the same weights (mixed-precision variables are float32 already)."""
+    import keras
+
+    if all(layer.dtype_policy.name == "float32" for layer in _layers(model)):
+        return model
+
+    def float32(config):
+        if isinstance(config, dict):
+            if config.get("class_name") == "DTypePolicy" or config.get("class_name") == "FloatDTypePolicy":
+                return {**config, "config": {**config["config"], "name": "float32"}}
+            return {key: float32(value) for key, value in config.items()}
+        if isinstance(config, list):
+            return [float32(value) for value in config]
+        return config
+
+    copy = keras.saving.deserialize_keras_object(float32(keras.saving.serialize_keras_object(model)))
+    copy.set_weights(model.get_weights())
+    return copy
+
+
+def _layers(model):
+    for layer in model.layers:
+        yield layer
+        if hasattr(layer, "layers"):
+            yield from _layers(layer)
 
 
 def label(proto, dataset: Dataset, fingerprint: str) -> None:
@@ -103,3 +161,18 @@ def label_file(path: str | Path, dataset: Dataset, fingerprint: str) -> None:
     if not np.array_equal(onnx_outputs(before, pixels), onnx_outputs(after, pixels)):
         raise RuntimeError(f"{path}: the labelled graph computes something else; nothing was written")
     atomic_write_bytes(path, after)
+
+
+def main(saved: str, out: str) -> None:
+    """The child's side of export_graph: a .keras file in, tf2onnx's graph out."""
+    import keras
+
+    from core.training import layers  # noqa: F401  (registers the custom layers a file may name)
+
+    model = keras.models.load_model(saved)
+    model(np.zeros((1, *model.input_shape[1:]), np.float32), training=False)  # export wants a called model
+    export_graph(model, out)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

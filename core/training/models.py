@@ -37,13 +37,15 @@ def _scratch(recipe: Recipe):
 
 def _output_layer(recipe: Recipe):
     """What the data set's classes call for: one sigmoid unit, the probability of the second
-    class (e.g. dog_probability), or a softmax over every class."""
+    class (e.g. dog_probability), or a softmax over every class; float32 under a mixed
+    precision policy too (the loss and the exported output stay float32)."""
     from keras import layers
 
     data = recipe.data
     if data.output == "sigmoid":
-        return layers.Dense(1, activation="sigmoid", name=f"{data.display_names['en'][1].lower()}_probability")
-    return layers.Dense(len(data.classes), activation="softmax", name="probabilities")
+        return layers.Dense(1, activation="sigmoid", name=f"{data.display_names['en'][1].lower()}_probability",
+                            dtype="float32")
+    return layers.Dense(len(data.classes), activation="softmax", name="probabilities", dtype="float32")
 
 
 def head(recipe: Recipe, base: str, feature_shape, pooling: str | None = None):

@@ -31,25 +31,59 @@ EVALUATION_BATCH = 100
 TEMP_PATTERNS = (".model.*.keras", ".model.*.onnx", ".*.json.*.tmp")  # what a killed run leaves half-written
 
 
-def hardware() -> dict:
-    import tensorflow as tf
-
+def hardware(precision: str = "float32") -> dict:
+    """The machine the run trained on: CPU or GPU as the Keras backend sees it, and the dtype
+    policy it computed in."""
     from core.serving.system import cpu_name
 
-    gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
-    return {"device": "GPU" if gpus else "CPU", "gpus": gpus, "cpu": cpu_name(), "cpu_count": os.cpu_count()}
+    gpus = accelerators()
+    return {"device": "GPU" if gpus else "CPU", "gpus": gpus, "cpu": cpu_name(), "cpu_count": os.cpu_count(),
+            "precision": precision}
+
+
+def accelerators() -> list[str]:
+    """The GPUs the Keras backend in use trains on (each backend asks its own way)."""
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        return [str(d) for d in jax.devices() if d.platform == "gpu"]
+    if backend == "torch":
+        import torch
+
+        return [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    import tensorflow as tf
+
+    return [d.name for d in tf.config.list_physical_devices("GPU")]
+
+
+def precision_for(device: str, asked: str | None) -> str:
+    """The Keras dtype policy: the one asked for, else mixed_bfloat16 on a GPU (its tensor cores;
+    the output layers stay float32) and float32 on a CPU (where bfloat16 is slower)."""
+    return asked or ("mixed_bfloat16" if device == "GPU" else "float32")
+
+
+VERSIONED = {"tensorflow": ("tensorflow", "tensorflow-cpu"), "keras": ("keras",), "jax": ("jax",),
+             "jaxlib": ("jaxlib",), "torch": ("torch",), "tf2onnx": ("tf2onnx",), "onnx": ("onnx",),
+             "onnxruntime": ("onnxruntime", "onnxruntime-gpu"), "numpy": ("numpy",)}
 
 
 def versions() -> dict:
-    import keras
-    import onnx
-    import onnxruntime
-    import tensorflow as tf
-    import tf2onnx
+    """Python's and each installed library's version, read from the install (nothing imported:
+    a JAX run need not load TensorFlow to say it is absent)."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
-            "tf2onnx": tf2onnx.__version__, "onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__,
-            "numpy": np.__version__, "convnet_classroom": __version__}
+    found = {"python": platform.python_version()}
+    for name, distributions in VERSIONED.items():
+        for distribution in distributions:
+            try:
+                found[name] = version(distribution)
+                break
+            except PackageNotFoundError:
+                continue
+    return {**found, "convnet_classroom": __version__}
 
 
 def _progress_callback(log: RunLog, epochs: int, steps: int, history: dict, on_epoch):
@@ -274,6 +308,19 @@ def evaluate(run: Path, test_xy, log: RunLog) -> tuple[float, list[list[int]], d
     return float(np.mean(predicted == y_test)), confusion.tolist(), scores(y_test, probabilities)
 
 
+def evaluate_keras(model, test_xy, log: RunLog) -> float:
+    """Phase "evaluate" where nothing is exported (a machine without TensorFlow): the Keras
+    model's own accuracy on the test split."""
+    import keras
+
+    log(Event.PHASE, name=Phase.EVALUATE)
+    x_test, y_test = test_xy
+    probabilities = keras.ops.convert_to_numpy(model.predict(x_test.astype("float32"), batch_size=EVALUATION_BATCH,
+                                                             verbose=0))
+    predicted = (probabilities[:, 0] > 0.5).astype(int) if probabilities.shape[-1] == 1 else probabilities.argmax(-1)
+    return float(np.mean(predicted == y_test))
+
+
 def _open_run(recipe: Recipe, out: Path | None, resume: bool) -> tuple[Path, dict | None]:
     """The run dir, cleared of what a killed run left half-written; its checkpoint state when resuming."""
     own_data = recipe.data is recipes.get(recipe.id).data  # else a labelled folder (--data): its name joins the run's
@@ -297,10 +344,14 @@ def _open_run(recipe: Recipe, out: Path | None, resume: bool) -> tuple[Path, dic
 
 def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None, data_dir=None,
           out: Path | None = None, seed: int = 0, start_from: Path | None = None,
-          resume: bool = False, base_weights: bool = True, verbose: int = 1) -> Path:
+          resume: bool = False, base_weights: bool = True, verbose: int = 1, precision: str | None = None,
+          to_onnx: bool = True) -> Path:
     """Train, export, evaluate, write the card; return the run dir. `resume` continues a killed
     run in `out`. Reads top to bottom as the log tells it: data, model, features, train,
-    export, evaluate."""
+    export, evaluate. Runs under whichever Keras backend is loaded ($KERAS_BACKEND);
+    `precision` is a Keras dtype policy (default: precision_for the device). Without `to_onnx`
+    (a machine without TensorFlow, bench/gpu.sh) the run stops after the Keras model's test
+    accuracy, logged in its done event: checkpoints and history, no model.onnx, no card."""
     import keras
 
     recipe = recipes.get(recipe_id)
@@ -319,7 +370,11 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
         if unusable:
             raise unusable
         keras.utils.set_random_seed(seed)
-        log(Event.START, recipe=recipe.id, base=base, epochs=recipe.epochs, resume=bool(state))
+        machine = hardware()
+        machine["precision"] = precision_for(machine["device"], precision)
+        keras.config.set_dtype_policy(machine["precision"])
+        log(Event.START, recipe=recipe.id, base=base, epochs=recipe.epochs, resume=bool(state),
+            backend=keras.backend.backend(), device=machine["device"], precision=machine["precision"])
         splits = load_data(recipe, data_dir, log, run, seed)
         model = start_model(recipe, base, log, run=run, resumed=bool(state), start_from=start_from,
                             base_weights=base_weights)
@@ -328,6 +383,11 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
         meta = {"recipe": recipe.id, "base": base, "seed": seed, "epochs": recipe.epochs}
         fit(model, fit_model, recipe, train_xy, val_xy, run=run, history=history,
             done=state["epochs_done"] if state else 0, meta=meta, seed=seed, log=log, verbose=verbose)
+        if not to_onnx:
+            accuracy = evaluate_keras(model, splits.test, log)
+            atomic_write_json(run / "history.json", history)
+            log(Event.DONE, test_accuracy=round(accuracy, 4), seconds=round(time.time() - started, 1), exported=False)
+            return run
         diff = export(model, recipe, run, splits, log)
         accuracy, confusion, metrics = evaluate(run, splits.test, log)
         atomic_write_json(run / "history.json", history)
@@ -339,7 +399,8 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
             images_skipped=len(splits.skipped), train_size=int(len(splits.train[0])),
             validation_size=int(len(splits.validation[0])), test_size=int(len(splits.test[1])),
             test_accuracy=round(accuracy, 4), confusion=confusion, book_test_accuracy=recipe.book_test_accuracy,
-            seconds=round(time.time() - started, 1), hardware=hardware(), versions=versions(),
+            seconds=round(time.time() - started, 1), hardware=machine, versions=versions(),
+            backend=keras.backend.backend(),
             sha256=sha256_file(run / "model.onnx"), parity_max_abs_diff=diff,
             started_from=str(start_from) if start_from else None, metrics=metrics, data_check=splits.check,
             finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -354,11 +415,11 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
 
 def failure(error: BaseException) -> Reason:
     """Why a run failed, for the log's error event: a code the Train page translates (the known
-    causes raise their own Reason; memory and Ctrl-C are recognised by type)."""
-    import tensorflow as tf
-
+    causes raise their own Reason; memory and Ctrl-C are recognised by type, on every backend:
+    TensorFlow's ResourceExhaustedError, PyTorch's OutOfMemoryError, XLA's RESOURCE_EXHAUSTED)."""
     if isinstance(error, KeyboardInterrupt):
         return Reason(Code.CANCELLED, "cancelled")
-    if isinstance(error, (MemoryError, tf.errors.ResourceExhaustedError)):
+    if isinstance(error, MemoryError) or type(error).__name__ in ("ResourceExhaustedError", "OutOfMemoryError") \
+            or "RESOURCE_EXHAUSTED" in str(error):
         return Reason(Code.OUT_OF_MEMORY, f"out of memory ({type(error).__name__})")
     return reason_of(error)
