@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from core.data.check import Report
 from core.data.folders import SPLITS, DataFolderError
+from core.reasons import Code, Reason
 
 FRACTIONS = (0.7, 0.15, 0.15)  # train, validation, test
 MANIFEST_NAME = "split.json"  # in a run dir: the manifest of the data it saw
@@ -61,7 +62,8 @@ def split(report: Report, seed: int = 0, splits: dict | None = None) -> Manifest
     short = [f"{label} ({sum(len(files[s][label]) for s in SPLITS)} images)" for label in report.classes
              if any(not files[s][label] for s in SPLITS)]
     if short:
-        raise DataFolderError(f"too few usable images to give every split some of: {', '.join(short)}; "
-                              "each class needs at least 3 distinct photos (7 or more for a useful test)")
+        raise DataFolderError(Reason(Code.SPLIT_TOO_SMALL, f"too few usable images to give every split some of: "
+                                     f"{', '.join(short)}; each class needs at least 3 distinct photos (7 or more "
+                                     "for a useful test)", classes=", ".join(short)))
     return Manifest(str(report.root), report.classes, seed, files,
                     sorted(str(p.relative_to(report.root)) for p in conflicted), len(report.groups), bool(splits))
