@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.data.folders import IMAGE_SUFFIXES, SPLITS, DataFolderError
-from core.datasets import LANGUAGES
+from core.datasets import CATS_DOGS, LANGUAGES, MNIST
 from core.reasons import Code, Reason
 
 NAMES_FILE = "classes.json"  # {"Ci": {"en": "cirrus", "zh-TW": "卷雲"}, ...}: a name per class and language
@@ -108,3 +108,20 @@ def scan(root: str | Path) -> Scan:
                                      f"({', '.join(IMAGE_SUFFIXES)}): add photos or remove the folder",
                                      folder=", ".join(str(root / c) for c in empty)))
     return Scan(root, classes, files, splits, ignored, _names(root, classes))
+
+
+def data_sets(root: Path | None) -> list[Scan]:
+    """Every labelled folder directly under the data root, by name: the chapter's own (MNIST, the
+    book's cats/dogs split) and hidden folders (an upload being unpacked) left out, as are
+    folders that are no data set."""
+    if not root or not Path(root).is_dir():
+        return []
+    own = {Path(MNIST.path).parts[0], CATS_DOGS.path}
+    found = []
+    for folder in _class_folders(Path(root)):
+        if folder.name not in own:
+            try:
+                found.append(scan(folder))
+            except DataFolderError:
+                continue
+    return found
