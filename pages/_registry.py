@@ -29,6 +29,7 @@ PAGES = (  # the first is Home, the default page
     Page("augmentation", "small_data", ":material/casino:"),
     Page("predict", "results", ":material/pets:"),
     Page("compare", "results", ":material/monitoring:"),
+    Page("evaluate", "results", ":material/grid_view:"),
     Page("train", "results", ":material/model_training:"),
 )
 HOME = PAGES[0]
