@@ -18,6 +18,17 @@ class Code(StrEnum):
     CLASS_EMPTY = "class_empty"  # folder: a class folder without image files
     CLASS_UNREADABLE = "class_unreadable"  # folder: a class folder none of whose images decode
     IMAGES_SKIPPED = "images_skipped"  # count: unreadable images training skipped (a warning)
+    # a user's labelled folder or uploaded zip (core.data.labelled, .manifest, .unpack)
+    TOO_FEW_CLASSES = "too_few_classes"  # folder, count: class folders found (fewer than two)
+    NAMES_INVALID = "names_invalid"  # path: a classes.json that is not {class: {language: name}}
+    SPLIT_TOO_SMALL = "split_too_small"  # classes: "b (2 images), ..."
+    ZIP_DAMAGED = "zip_damaged"  # not a zip, or a member that cannot be read
+    ZIP_TRAVERSAL = "zip_traversal"  # member: a path that leaves the archive
+    ZIP_BOMB = "zip_bomb"  # member: over 50 MB, or inflating 100-fold
+    ZIP_LINK = "zip_link"  # member: a symbolic link
+    ZIP_TOO_BIG = "zip_too_big"  # limit: what it would exceed
+    ZIP_NO_IMAGES = "zip_no_images"  # no images inside class folders
+    DATASET_EXISTS = "dataset_exists"  # name: the data set folder already there (or the chapter's own)
     # run dirs and models (core.artifacts.rundir, core.serving.inference)
     CARD_MISSING = "card_missing"  # the run did not finish
     CARD_INVALID = "card_invalid"

@@ -30,6 +30,7 @@ PAGES = (  # the first is Home, the default page
     Page("predict", "results", ":material/pets:"),
     Page("inside", "results", ":material/visibility:"),
     Page("compare", "results", ":material/monitoring:"),
+    Page("evaluate", "results", ":material/grid_view:"),
     Page("train", "results", ":material/model_training:"),
 )
 HOME = PAGES[0]

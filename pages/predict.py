@@ -9,9 +9,10 @@ from PIL import Image
 
 from core.data.folders import DataFolderError, cats_dogs_root
 from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, ORIGINAL_SIZE, BadImage, open_image, prepare_image
+from core.datasets import CATS_DOGS
 from core.explainers import digits
 from core.serving.inference import ModelUnavailable
-from pages import _canvas, _why
+from pages import _canvas, _topk, _why
 from pages._components import PHOTO, dropzone_limit
 from pages._i18n import t
 from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
@@ -88,10 +89,11 @@ st.markdown(t("predict.intro"))
 photo_tab, digit_tab, batch_tab = st.tabs([t("predict.tab.photo"), t("predict.tab.digit"), t("predict.tab.batch")])
 
 with photo_tab:
+    dataset = _topk.choose_dataset()  # cats and dogs unless another data set's models are chosen
     controls, board = st.columns([1, 2], gap="large")
     with board:
         verdicts = st.container()  # above the list of own runs, which may grow
-        photo_models = chosen("cats_and_dogs", "photo_runs")
+        photo_models = chosen(dataset, "photo_runs")
     for info in photo_models:  # sessions open (once per server) while the student picks a photo
         try:
             load(info)
@@ -110,6 +112,8 @@ with photo_tab:
     with verdicts:
         if image is None and photo_models:
             st.info(t("predict.waiting"))
+        elif image is not None and dataset != CATS_DOGS.id:
+            _topk.verdicts(photo_models, image)
         elif image is not None:
             rows = [(info, verdict_row(info, image, f"verdict_{i}")) for i, info in enumerate(photo_models)]
             judged = [(info, *row) for info, row in rows if row]
@@ -155,7 +159,7 @@ with batch_tab:
     except DataFolderError as error:
         root = None
         st.info(t("predict.batch.no_data", reason=str(error)))
-    ready = [info for info in photo_models if info.ok]
+    ready = [info for info in photo_models if info.ok and info.dataset == CATS_DOGS.id]
     if root and ready and st.button(t("predict.batch.run"), type="primary", key="batch_run"):
         st.session_state["batch_on"] = True
     if root and ready and st.session_state.get("batch_on"):

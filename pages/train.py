@@ -10,12 +10,13 @@ import streamlit as st
 from core import recipes
 from core.artifacts import rundir
 from core.artifacts.log import Phase
-from core.data import folders
+from core.data import folders, labelled
 from core.explainers.curves import Curves
 from core.paths import runs_dir
 from core.training import bases as pretrained
 from core.training import launcher
 from core.training.launcher import State
+from pages import _datasets
 from pages import _passcode as passcode
 from pages._busy import running_note
 from pages._i18n import explain, t
@@ -53,21 +54,29 @@ elif recipe.pretrained:
 st.caption(t("train.book", listings=recipe.listings, n=recipe.epochs))
 
 dataset = t(f"train.dataset.{recipe.dataset}")
+# a cats/dogs recipe may train on a labelled folder instead (own), checked on screen first
+own, waiting = _datasets.choose() if recipe.data.layout == "folders" else (None, False)
 try:  # asked before starting: a run without its data would only fail (MNIST after a 15 s download try)
-    found = folders.locate(recipe.data)
-    st.caption(t("train.data.found", dataset=dataset, path=found))
+    if waiting or own:
+        found = own if own and _datasets.report(labelled.scan(own)) else None
+    else:
+        found = folders.locate(recipe.data)
+        st.caption(t("train.data.found", dataset=dataset, path=found))
 except folders.DataFolderError as missing:
     found = None
-    with st.container(border=True):
-        st.warning(t("train.data.missing", dataset=dataset, reason=explain(missing)))
-        st.markdown(t(f"train.data.get.{recipe.dataset}", place=folders.places(recipe.data)[0]))
+    if own:
+        st.error(explain(missing))
+    else:
+        with st.container(border=True):
+            st.warning(t("train.data.missing", dataset=dataset, reason=explain(missing)))
+            st.markdown(t(f"train.data.get.{recipe.dataset}", place=folders.places(recipe.data)[0]))
 
 blocked = bool(running) or (recipe.starts_from is not None and source is None) or found is None
 passcode.note(t("passcode.locked"))
 if st.button(t("train.start"), type="primary", disabled=blocked, key="train_start",
              help=t("train.start_no_data", dataset=dataset) if found is None else None) and passcode.allowed():
     try:
-        run = launcher.start(recipe.id, int(epochs), base=base, start_from=source.path if source else None)
+        run = launcher.start(recipe.id, int(epochs), base=base, start_from=source.path if source else None, data=own)
         st.session_state["train_run"] = str(run)
         st.rerun()
     except launcher.Busy as busy:

@@ -39,6 +39,13 @@ class RunInfo:
     def recipe(self) -> str:
         return self.card.recipe if self.card else self.name
 
+    @property
+    def dataset(self) -> str | None:
+        """The data set it learned from: its card's, else (no card) its recipe's."""
+        if self.card:
+            return self.card.dataset
+        return recipes.RECIPES[self.name].dataset if self.name in recipes.RECIPES else None
+
 
 def _finite_history(history: dict) -> Reason | None:
     if not isinstance(history, dict) or not history.get("accuracy"):
@@ -121,13 +128,17 @@ def finished_runs(recipe_id: str | None = None, root: Path | None = None) -> lis
 
 def models(dataset: str | None = None, trained: Path | None = None,
            root: Path | None = None) -> tuple[list[RunInfo], list[RunInfo]]:
-    """What the app can show: (the shipped models in trained/, usable or not, in the chapter's
-    order; the user's finished runs, newest first), of one dataset or of all."""
-    ours = [r for r in recipes.RECIPE_IDS if dataset in (None, recipes.RECIPES[r].dataset)]
-    shipped = {info.recipe: info for info in list_runs(trained or TRAINED_DIR)}
-    return ([shipped[r] for r in ours if r in shipped],
-            [info for info in finished_runs(root=root) if info.recipe in ours
-             and dataset in (None, info.card.dataset)])
+    """What the app can show: (the shipped models in trained/, usable or not: the chapter's data
+    sets first, each in the chapter's order, then other data sets' (trained/ccsn-<recipe>/) by
+    name; the user's finished runs, newest first), of one dataset or of all."""
+    order = {recipe_id: i for i, recipe_id in enumerate(recipes.RECIPE_IDS)}
+    chapter = {recipe.dataset for recipe in recipes.RECIPES.values()}
+    shipped = [info for info in list_runs(trained or TRAINED_DIR)
+               if info.recipe in order and info.dataset and dataset in (None, info.dataset)]
+    shipped.sort(key=lambda info: (info.dataset not in chapter, "" if info.dataset in chapter else info.dataset,
+                                   order[info.recipe], info.name))
+    return (shipped, [info for info in finished_runs(root=root) if info.recipe in order
+                      and dataset in (None, info.dataset)])
 
 
 def sources_for(recipe_id: str, root: Path | None = None) -> list[RunInfo]:

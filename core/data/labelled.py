@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.data.folders import IMAGE_SUFFIXES, SPLITS, DataFolderError
-from core.datasets import LANGUAGES
+from core.datasets import CATS_DOGS, LANGUAGES, MNIST
+from core.reasons import Code, Reason
 
 NAMES_FILE = "classes.json"  # {"Ci": {"en": "cirrus", "zh-TW": "卷雲"}, ...}: a name per class and language
 KNOWN_NAMES = Path(__file__).parent / "names"  # <folder name>.json for published sets (CCSN: WMO / CWA names)
@@ -68,10 +69,11 @@ def _names(root: Path, classes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     except FileNotFoundError:
         given = {}
     except (OSError, ValueError) as error:
-        raise DataFolderError(f"{path} is not valid JSON ({error}): expected "
-                              '{"<class folder>": {"en": "...", "zh-TW": "..."}, ...}') from error
+        raise DataFolderError(Reason(Code.NAMES_INVALID, f"{path} is not valid JSON ({error}): expected "
+                                     '{"<class folder>": {"en": "...", "zh-TW": "..."}, ...}', path=str(path))) from error
     if not isinstance(given, dict):
-        raise DataFolderError(f"{path} must map each class folder to its names per language")
+        raise DataFolderError(Reason(Code.NAMES_INVALID, f"{path} must map each class folder to its names per language",
+                                     path=str(path)))
     return {language: tuple(str((given.get(c) or {}).get(language) or c) if isinstance(given.get(c), dict) else c
                             for c in classes) for language in LANGUAGES}
 
@@ -97,10 +99,29 @@ def scan(root: str | Path) -> Scan:
     ignored += [p for p in root.iterdir() if p.is_file() and p.name != NAMES_FILE]
     classes = tuple(sorted(files))
     if len(classes) < 2:
-        raise DataFolderError(f"{root} holds {len(classes)} class folder(s) ({', '.join(classes) or 'none'}): "
-                              "a classifier needs two or more, one folder per class")
+        raise DataFolderError(Reason(Code.TOO_FEW_CLASSES, f"{root} holds {len(classes)} class folder(s) "
+                                     f"({', '.join(classes) or 'none'}): a classifier needs two or more, one folder "
+                                     "per class", folder=str(root), count=len(classes)))
     empty = [c for c in classes if not files[c]]
     if empty:
-        raise DataFolderError(f"{root}: class folder(s) {', '.join(empty)} hold no images "
-                              f"({', '.join(IMAGE_SUFFIXES)}): add photos or remove the folder")
+        raise DataFolderError(Reason(Code.CLASS_EMPTY, f"{root}: class folder(s) {', '.join(empty)} hold no images "
+                                     f"({', '.join(IMAGE_SUFFIXES)}): add photos or remove the folder",
+                                     folder=", ".join(str(root / c) for c in empty)))
     return Scan(root, classes, files, splits, ignored, _names(root, classes))
+
+
+def data_sets(root: Path | None) -> list[Scan]:
+    """Every labelled folder directly under the data root, by name: the chapter's own (MNIST, the
+    book's cats/dogs split) and hidden folders (an upload being unpacked) left out, as are
+    folders that are no data set."""
+    if not root or not Path(root).is_dir():
+        return []
+    own = {Path(MNIST.path).parts[0], CATS_DOGS.path}
+    found = []
+    for folder in _class_folders(Path(root)):
+        if folder.name not in own:
+            try:
+                found.append(scan(folder))
+            except DataFolderError:
+                continue
+    return found

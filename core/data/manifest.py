@@ -8,11 +8,15 @@ each class keeps its share (stratified) and the same seed gives the same split.
 """
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from core.data.check import Report
 from core.data.folders import SPLITS, DataFolderError
+from core.paths import REPO
+from core.reasons import Code, Reason
 
 FRACTIONS = (0.7, 0.15, 0.15)  # train, validation, test
 MANIFEST_NAME = "split.json"  # in a run dir: the manifest of the data it saw
@@ -61,7 +65,30 @@ def split(report: Report, seed: int = 0, splits: dict | None = None) -> Manifest
     short = [f"{label} ({sum(len(files[s][label]) for s in SPLITS)} images)" for label in report.classes
              if any(not files[s][label] for s in SPLITS)]
     if short:
-        raise DataFolderError(f"too few usable images to give every split some of: {', '.join(short)}; "
-                              "each class needs at least 3 distinct photos (7 or more for a useful test)")
+        raise DataFolderError(Reason(Code.SPLIT_TOO_SMALL, f"too few usable images to give every split some of: "
+                                     f"{', '.join(short)}; each class needs at least 3 distinct photos (7 or more "
+                                     "for a useful test)", classes=", ".join(short)))
     return Manifest(str(report.root), report.classes, seed, files,
                     sorted(str(p.relative_to(report.root)) for p in conflicted), len(report.groups), bool(splits))
+
+
+def held_out(run_dir: Path, classes: tuple[str, ...], data_root: Path | None = None) -> list[tuple[Path, int]] | None:
+    """The test photos a run's manifest (split.json) names, with their labels (indices into
+    `classes`), where they are on this machine: under the manifest's root (relative to the
+    repository when relative), else under data_root/<its folder name>; None when the run has no
+    manifest or its photos are not here."""
+    try:
+        manifest = json.loads((Path(run_dir) / MANIFEST_NAME).read_text(encoding="utf-8"))
+        recorded = Path(manifest["root"])
+        files = manifest["files"]["test"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    places = [recorded if recorded.is_absolute() else REPO / recorded]
+    if data_root:
+        places.append(Path(data_root) / recorded.name)
+    for root in places:
+        found = [(root / name, classes.index(label)) for label, names in files.items() if label in classes
+                 for name in names]
+        if found and all(path.is_file() for path, _ in found):
+            return found
+    return None

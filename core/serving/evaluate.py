@@ -30,6 +30,14 @@ class Evaluation:
     confusion: np.ndarray  # rows: truth, columns: prediction
     mistakes: list[Mistake]  # the most confident mistakes first
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # unreadable files and why
+    paths: list[Path] = field(default_factory=list)  # every judged image, in order
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # their truth
+    probabilities: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # what the model gave each
+
+    def cell(self, truth: int, answer: int) -> list[Path]:
+        """The images of one confusion-matrix cell: truth `truth`, answered `answer`."""
+        answers = self.probabilities.argmax(-1) if len(self.paths) else np.zeros(0, int)
+        return [p for p, y, a in zip(self.paths, self.labels, answers) if y == truth and a == answer]
 
     @property
     def total(self) -> int:
@@ -44,6 +52,12 @@ def evaluate(predictor, root: Path, split: str = "test", on_progress=None) -> Ev
     """Predict every image of `root/split/<label>/` with a Predictor (its labels name the
     folders), in batches; `on_progress(done, total)` is called after each batch."""
     paths, labels = split_files(Path(root), split, predictor.labels)
+    return evaluate_files(predictor, paths, labels, on_progress)
+
+
+def evaluate_files(predictor, paths: list[Path], labels, on_progress=None) -> Evaluation:
+    """Predict the given images (`labels`: their truth, indices into the predictor's labels)."""
+    judged, truths, given = [], [], []
     confusion = np.zeros((len(predictor.labels), len(predictor.labels)), dtype=int)
     mistakes, skipped = [], []
     for start in range(0, len(paths), BATCH):
@@ -58,12 +72,16 @@ def evaluate(predictor, root: Path, split: str = "test", on_progress=None) -> Ev
             for (path, label), probabilities in zip(kept, predictor.run(np.stack(batch))):
                 guess = int(np.argmax(probabilities))
                 confusion[label, guess] += 1
+                judged.append(path)
+                truths.append(label)
+                given.append(np.asarray(probabilities, dtype=float))
                 if guess != label:
                     mistakes.append(Mistake(path, label, np.asarray(probabilities, dtype=float)))
         if on_progress:
             on_progress(min(start + BATCH, len(paths)), len(paths))
     mistakes.sort(key=lambda m: -float(np.max(m.probabilities)))
-    return Evaluation(confusion, mistakes, skipped)
+    return Evaluation(confusion, mistakes, skipped, judged, np.array(truths, dtype=int),
+                      np.array(given).reshape(len(given), len(predictor.labels)))
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int) -> np.ndarray:
@@ -80,16 +98,22 @@ def scores(labels: np.ndarray, probabilities: np.ndarray, k: int = 3) -> dict:
     labels = np.asarray(labels, dtype=int)
     classes = probabilities.shape[1]
     predicted = probabilities.argmax(-1)
-    confusion = confusion_matrix(labels, predicted, classes)
-    hits = np.diag(confusion).astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.nan_to_num(hits / confusion.sum(0))
-        recall = np.nan_to_num(hits / confusion.sum(1))
-        f1 = np.nan_to_num(2 * precision * recall / (precision + recall))
-    result = {"top1": round(float(np.mean(predicted == labels)), 4), "macro_f1": round(float(f1.mean()), 4),
-              "precision": [round(float(v), 4) for v in precision], "recall": [round(float(v), 4) for v in recall],
-              "f1": [round(float(v), 4) for v in f1]}
+    result = per_class(confusion_matrix(labels, predicted, classes))
     if classes > k:
         top = np.argsort(-probabilities, axis=1)[:, :k]
         result[f"top{k}"] = round(float(np.mean((top == labels[:, None]).any(1))), 4)
     return result
+
+
+def per_class(confusion) -> dict:
+    """Top-1, per-class precision, recall and F1 and their macro mean, from a confusion matrix alone
+    (a card's, where the test photos are not on this machine)."""
+    confusion = np.asarray(confusion, dtype=float)
+    hits = np.diag(confusion)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.nan_to_num(hits / confusion.sum(0))
+        recall = np.nan_to_num(hits / confusion.sum(1))
+        f1 = np.nan_to_num(2 * precision * recall / (precision + recall))
+    return {"top1": round(float(hits.sum() / max(confusion.sum(), 1)), 4), "macro_f1": round(float(f1.mean()), 4),
+            "precision": [round(float(v), 4) for v in precision], "recall": [round(float(v), 4) for v in recall],
+            "f1": [round(float(v), 4) for v in f1]}

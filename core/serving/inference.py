@@ -56,6 +56,10 @@ class Prediction:
     def confidence(self) -> float:
         return float(np.max(self.probabilities))
 
+    def top(self, k: int) -> list[int]:
+        """The k most probable labels' indices, most probable first."""
+        return [int(i) for i in np.argsort(-self.probabilities, kind="stable")[:k]]
+
 
 class Predictor:
     """One onnxruntime session for one model dir; safe to share across threads.

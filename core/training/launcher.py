@@ -100,13 +100,13 @@ def _acquire(path: Path, lock: dict) -> None:
 
 
 def start(recipe_id: str, epochs: int, base: str | None = None, start_from: Path | None = None,
-          root: Path | None = None) -> Path:
+          root: Path | None = None, data: Path | None = None) -> Path:
     """Start training in a new process group; return its run dir. Raises Busy while another
-    run holds the lock."""
+    run holds the lock. `data`: a labelled folder for a cats/dogs recipe (`--data`), named in the run's name."""
     recipe = recipes.get(recipe_id)
     root = Path(root or runs_dir())
     root.mkdir(parents=True, exist_ok=True)
-    run = new_run_dir(recipe.id, root)
+    run = new_run_dir(f"{recipe.id}-{Path(data).name}" if data else recipe.id, root)
     path = _lock_path(root)
     lock = {"owner": os.getpid(), "run": str(run), "recipe": recipe.id, "started": time.time()}
     _acquire(path, lock)
@@ -117,6 +117,8 @@ def start(recipe_id: str, epochs: int, base: str | None = None, start_from: Path
             command += ["--base", base]
         if start_from:
             command += ["--from", str(start_from)]
+        if data:
+            command += ["--data", str(data)]
         with open(run / OUTPUT_NAME, "wb") as output:
             process = subprocess.Popen(command, cwd=REPO, stdout=output, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL, start_new_session=True,
