@@ -139,6 +139,7 @@ def enter(at: AppTest, given: str) -> AppTest:
     return at.run()
 
 
+@pytest.mark.slow  # over 2 s here (several page runs; a trainer process)
 def test_with_no_passcode_everything_is_open(room):
     at = train_page()
     assert not at.exception and not at.sidebar.text_input and not at.button(key="train_start").disabled
@@ -174,6 +175,7 @@ def test_the_server_checks_again_when_a_button_is_pressed(room, monkeypatch):
     assert [e.value for e in at.error] == [CATALOG["zh-TW"]["passcode.refused"]]
 
 
+@pytest.mark.slow  # over 2 s here (several page runs; a trainer process)
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
 def test_with_the_passcode_the_teacher_starts_and_cancels_and_a_student_cannot_cancel(room, monkeypatch, lang):
     monkeypatch.setenv(passcode.ENV, SECRET)
@@ -198,6 +200,7 @@ def test_with_the_passcode_the_teacher_starts_and_cancels_and_a_student_cannot_c
     assert CATALOG[lang]["passcode.locked"] in [i.value for i in teacher.info] and teacher.sidebar.text_input
 
 
+@pytest.mark.slow  # over 2 s here (several page runs; a trainer process)
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
 def test_wrong_passcodes_are_rate_limited_per_server(room, monkeypatch, lang):
     monkeypatch.setenv(passcode.ENV, SECRET)
