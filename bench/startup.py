@@ -129,7 +129,7 @@ def _visits(browser, folder: Path, titles: dict[str, str], menu: dict[str, str])
             page.wait_for_function(IDLE, timeout=120_000)
             for name, title in list(titles.items())[1:]:
                 start = time.perf_counter()
-                page.get_by_test_id("stSidebarNav").get_by_text(menu[name], exact=True).click()
+                page.get_by_test_id("stSidebarNav").get_by_text(menu[name], exact=True).click(timeout=120_000)
                 result["menu_s"][name] = _painted(page, title) - start
                 page.wait_for_function(IDLE, timeout=120_000)
             return result
