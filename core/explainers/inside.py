@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from core.training.patterns import PATTERNS_JSON, PATTERNS_PNG
+
 # colour maps as a few anchor colours, linearly interpolated: the book's viridis for feature maps,
 # its jet for heatmaps (cv2.COLORMAP_JET: blue for cold, red for hot)
 VIRIDIS = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37))
@@ -72,9 +74,6 @@ def peak(heatmap: np.ndarray) -> tuple[float, float]:
     the centre of the hottest cell."""
     row, col = np.unravel_index(int(np.argmax(heatmap)), heatmap.shape)
     return (row + 0.5) / heatmap.shape[0], (col + 0.5) / heatmap.shape[1]
-
-
-PATTERNS_JSON, PATTERNS_PNG = "patterns.json", "patterns.png"  # in a run dir (python -m core patterns)
 
 
 @dataclass(frozen=True)
