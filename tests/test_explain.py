@@ -212,3 +212,18 @@ def test_filter_patterns_are_reproducible_from_their_seed(tiny_mnist_run, tmp_pa
     compute(copies[1], filters=2, tile=20, seed=8)
     assert not np.array_equal(np.asarray(Image.open(copies[1] / PATTERNS_PNG)), pixels[0])
     assert read_patterns(tmp_path) is None  # no patterns there: the page says how to make them
+
+
+def test_filter_patterns_of_a_model_that_kept_only_its_onnx(tiny_mnist_run, tmp_path):
+    """A shipped model has no model.keras: its weights are read back from model.onnx (checked
+    against onnxruntime) and give the patterns model.keras gives."""
+    import shutil
+
+    from core.training.patterns import PATTERNS_PNG, compute
+
+    kept, bare = (shutil.copytree(tiny_mnist_run, tmp_path / name) for name in ("kept", "bare"))
+    (bare / "model.keras").unlink()
+    assert compute(bare, filters=1, tile=12)["weights"] == "model.onnx"
+    assert compute(kept, filters=1, tile=12)["weights"] == "model.keras"
+    diff = np.abs(np.asarray(Image.open(bare / PATTERNS_PNG), dtype=float) - np.asarray(Image.open(kept / PATTERNS_PNG)))
+    assert diff.max() <= 2  # the same filters, to a rounding of the 8-bit picture
