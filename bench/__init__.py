@@ -22,7 +22,8 @@ from typing import Callable
 
 import numpy as np
 
-BENCHMARKS = ("serving", "quantisation", "startup", "phone", "pipeline", "training", "concurrency", "classroom", "heads")
+BENCHMARKS = ("serving", "quantisation", "startup", "phone", "pipeline", "training", "concurrency", "classroom", "heads",
+              "inside")
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
 README = HERE / "README.md"

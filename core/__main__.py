@@ -157,6 +157,15 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_patterns(args) -> int:
+    from core.training.patterns import compute
+
+    index = compute(args.run_dir, filters=args.filters, tile=args.tile, seed=args.seed)
+    print(f"{args.run_dir}: filter patterns of {', '.join(row['name'] for row in index['layers'])} "
+          f"({index['steps']} steps, seed {index['seed']}, weights from {index['weights']})")
+    return 0
+
+
 def cmd_prepare_data(args) -> int:
     from core.data.split import build_split
 
@@ -262,6 +271,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--opacity", type=float, default=0.4, help="the heatmap's opacity (the book's 0.4)")
     s.add_argument("--json", action="store_true", help="print the heatmap (last conv layer's resolution, 0-1)")
     s.set_defaults(func=cmd_explain)
+    s = sub.add_parser("patterns", help="filter patterns by gradient ascent (book 5.4.2) into a run dir "
+                                        "(TensorFlow; a shipped model's weights are read back from model.onnx)")
+    s.add_argument("run_dir")
+    s.add_argument("--filters", type=int, default=16, help="the first N filters of each layer")
+    s.add_argument("--tile", type=int, default=48, help="pixels a side of each stored pattern")
+    s.add_argument("--seed", type=int, default=0)
+    s.set_defaults(func=cmd_patterns)
     s = sub.add_parser("prepare-data", help="Listing 5.4: build the 1000/500/500 split from Kaggle's images")
     s.add_argument("source", help="Kaggle's train/ folder (cat.N.jpg, dog.N.jpg) or Microsoft's kagglecatsanddogs zip")
     s.add_argument("--out", required=True, help="where to write train/validation/test")

@@ -41,9 +41,9 @@ if not every:
     st.info(t("inside.no_models"))
     st.stop()
 by_path = {str(info.path): info for info in every}
+labels = {path: label(info) for path, info in by_path.items()}  # format_funcs get plain lookups, translated now
 pick, source = st.columns(2)
-info = by_path[pick.selectbox(t("inside.model"), list(by_path), key="inside_model",
-                              format_func=lambda path: label(by_path[path]))]
+info = by_path[pick.selectbox(t("inside.model"), list(by_path), key="inside_model", format_func=labels.get)]
 dataset = info.card.dataset if info.card else "cats_and_dogs"
 with source:
     offered = samples(dataset)
@@ -101,11 +101,11 @@ with heat_tab:
     same = [i for i in every if i.card and i.card.dataset == dataset]
     paths = {str(i.path): i for i in same}
     picked = st.multiselect(t("inside.gradcam.models"), list(paths), default=list(paths)[:5],
-                            key=f"inside_models_{dataset}", format_func=lambda path: label(paths[path]))
+                            key=f"inside_models_{dataset}", format_func=labels.get)
     names = display_names(model.model.display_names)
-    options = ["best", *range(len(names))]
-    wanted = st.selectbox(t("inside.gradcam.class"), options, key=f"inside_class_{dataset}",
-                          format_func=lambda o: t("inside.gradcam.predicted") if o == "best" else names[o])
+    classes = {"best": t("inside.gradcam.predicted"), **dict(enumerate(names))}
+    wanted = st.selectbox(t("inside.gradcam.class"), list(classes), key=f"inside_class_{dataset}",
+                          format_func=classes.get)
     opacity = st.slider(t("inside.gradcam.opacity"), 0.0, 1.0, 0.4, 0.05, key="inside_opacity")
     columns = st.columns(max(1, min(len(picked), 5)))
     for k, path in enumerate(picked):

@@ -192,3 +192,38 @@ def test_cli_explain_writes_the_overlay_and_the_heatmap(tiny_scratch_run, tmp_pa
     assert Image.open(out).size == (48, 64)
     assert main(["explain", str(tiny_scratch_run), str(photo), "--class", "horse", "--out", str(out)]) == 2
     assert "cats, dogs" in capsys.readouterr().err
+
+
+def test_filter_patterns_are_reproducible_from_their_seed(tiny_mnist_run, tmp_path):
+    import shutil
+
+    from core.explainers.inside import read_patterns
+    from core.training.patterns import PATTERNS_PNG, compute
+
+    copies = [shutil.copytree(tiny_mnist_run, tmp_path / name) for name in ("a", "b")]
+    indexes = [compute(run, filters=2, tile=20, seed=7) for run in copies]
+    assert indexes[0] == indexes[1] and indexes[0]["seed"] == 7 and indexes[0]["steps"] == 40
+    assert [row["name"] for row in indexes[0]["layers"]] == ["conv1", "conv2", "conv3"]
+    pixels = [np.asarray(Image.open(run / PATTERNS_PNG)) for run in copies]
+    assert np.array_equal(pixels[0], pixels[1]) and pixels[0].std() > 0
+    patterns = read_patterns(copies[0])
+    assert [row.name for row in patterns.layers] == ["conv1", "conv2", "conv3"]
+    assert all(row.image.size == (2 * 20 + 2, 20) for row in patterns.layers)
+    compute(copies[1], filters=2, tile=20, seed=8)
+    assert not np.array_equal(np.asarray(Image.open(copies[1] / PATTERNS_PNG)), pixels[0])
+    assert read_patterns(tmp_path) is None  # no patterns there: the page says how to make them
+
+
+def test_filter_patterns_of_a_model_that_kept_only_its_onnx(tiny_mnist_run, tmp_path):
+    """A shipped model has no model.keras: its weights are read back from model.onnx (checked
+    against onnxruntime) and give the patterns model.keras gives."""
+    import shutil
+
+    from core.training.patterns import PATTERNS_PNG, compute
+
+    kept, bare = (shutil.copytree(tiny_mnist_run, tmp_path / name) for name in ("kept", "bare"))
+    (bare / "model.keras").unlink()
+    assert compute(bare, filters=1, tile=12)["weights"] == "model.onnx"
+    assert compute(kept, filters=1, tile=12)["weights"] == "model.keras"
+    diff = np.abs(np.asarray(Image.open(bare / PATTERNS_PNG), dtype=float) - np.asarray(Image.open(kept / PATTERNS_PNG)))
+    assert diff.max() <= 2  # the same filters, to a rounding of the 8-bit picture

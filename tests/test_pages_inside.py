@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import paths
 from core.artifacts.rundir import models
+from core.explainers.inside import read_patterns
 from core.reasons import Code, Reason
 from core.serving import explain
 from pages.strings import CATALOG
@@ -64,9 +65,12 @@ def test_inside_shows_every_layer_and_the_heatmaps(env, info, lang):
     same = [i for i in SHIPPED if i.card.dataset == info.card.dataset][:5]
     heat = [c for c in captions(at) if c and strings["inside.gradcam.caption"].split("·")[-1].split("{")[0] in c]
     assert len(heat) == len(same)  # one heatmap per model of the data set, side by side
-    assert strings["inside.patterns.missing"].split("`")[0].strip() in "\n".join(i.value for i in at.info) or \
-        any(m.value.startswith("**") and strings["inside.patterns.layer"].split("·")[1].strip()[:3] in m.value
-            for m in at.markdown)
+    patterns = read_patterns(info.path)  # shipped with every model in trained/
+    assert patterns is not None, f"{info.path} has no filter patterns: python -m core patterns {info.path}"
+    lines = {m.value for m in at.markdown}
+    for row in patterns.layers:
+        assert strings["inside.patterns.layer"].format(name=row.name, n=len(row.filters), steps=patterns.steps,
+                                                       seed=patterns.seed) in lines
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])

@@ -1,5 +1,5 @@
 """The serving path stays light: no TensorFlow or Keras on the home, predict, compare, mechanics,
-architecture and augmentation pages, so the app starts fast (checked in a fresh interpreter)."""
+architecture, augmentation and inside-the-model pages, so the app starts fast (checked in a fresh interpreter)."""
 from __future__ import annotations
 
 import subprocess
@@ -10,7 +10,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SERVING_PAGES = ["pages/home.py", "pages/predict.py", "pages/compare.py", "pages/convolution.py",
-                 "pages/padding_stride.py", "pages/pooling.py", "pages/architecture.py", "pages/augmentation.py"]
+                 "pages/padding_stride.py", "pages/pooling.py", "pages/architecture.py", "pages/augmentation.py",
+                 "pages/inside.py"]
 
 
 def _heavy_modules_after(code: str) -> list[str]:
@@ -21,7 +22,9 @@ def _heavy_modules_after(code: str) -> list[str]:
 
 
 def test_core_serving_modules_import_no_tensorflow():
-    assert _heavy_modules_after("import core.serving.inference, core.serving.system, core.artifacts.rundir, core.explainers.mechanics, core.recipes") == []
+    assert _heavy_modules_after("import core.serving.inference, core.serving.system, core.serving.explain, "
+                                "core.explainers.inside, core.artifacts.rundir, core.explainers.mechanics, "
+                                "core.recipes") == []
 
 
 @pytest.mark.slow  # each page runs in a fresh interpreter: about 2 s each

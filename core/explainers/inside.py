@@ -10,49 +10,61 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from core.training.patterns import PATTERNS_JSON, PATTERNS_PNG
+
 # colour maps as a few anchor colours, linearly interpolated: the book's viridis for feature maps,
 # its jet for heatmaps (cv2.COLORMAP_JET: blue for cold, red for hot)
 VIRIDIS = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37))
 JET = ((0, 0, 128), (0, 0, 255), (0, 255, 255), (255, 255, 0), (255, 0, 0), (128, 0, 0))
 
 
+def _table(anchors) -> np.ndarray:
+    """The colour map as 256 RGB rows, interpolated linearly between its anchors."""
+    anchors = np.asarray(anchors, dtype=np.float32)
+    position = np.linspace(0, len(anchors) - 1, 256)
+    low = np.minimum(position.astype(int), len(anchors) - 2)
+    part = (position - low)[:, None]
+    return np.round(anchors[low] * (1 - part) + anchors[low + 1] * part).astype(np.uint8)
+
+
+_TABLES: dict = {}
+
+
 def colour(values: np.ndarray, anchors=VIRIDIS) -> np.ndarray:
-    """Values in 0–1 -> uint8 RGB through the colour map's anchors."""
-    table = np.asarray(anchors, dtype=np.float32)
-    position = np.clip(values, 0.0, 1.0) * (len(table) - 1)
-    low = np.minimum(position.astype(int), len(table) - 2)
-    part = (position - low)[..., None]
-    return np.round(table[low] * (1 - part) + table[low + 1] * part).astype(np.uint8)
+    """Values in 0-1 -> uint8 RGB through the colour map (256 levels)."""
+    if anchors not in _TABLES:
+        _TABLES[anchors] = _table(anchors)
+    return _TABLES[anchors][np.round(np.clip(values, 0.0, 1.0) * 255).astype(np.uint8)]
 
 
-def channel_image(channel: np.ndarray) -> np.ndarray:
-    """Listing 5.31's post-processing of one channel: centred, scaled by its standard deviation,
-    ×64 + 128, clipped to 0–255; then to 0–1. A blank channel (the filter's pattern is absent
-    here) stays uniformly dark."""
-    spread = channel.std()
-    if spread == 0:
-        return np.zeros_like(channel, dtype=np.float32)
-    return np.clip((channel - channel.mean()) / spread * 64 + 128, 0, 255).astype(np.float32) / 255
+def channel_images(activation: np.ndarray) -> np.ndarray:
+    """Listing 5.31's post-processing of each channel (H x W x C): centred, scaled by its
+    standard deviation, x64 + 128, clipped to 0-255; then to 0-1. A blank channel (the filter's
+    pattern is absent here) stays uniformly dark."""
+    a = activation.astype(np.float32)
+    spread = a.std(axis=(0, 1))
+    scaled = (a - a.mean(axis=(0, 1))) / np.where(spread > 0, spread, 1) * 64 + 128
+    return np.where(spread > 0, np.clip(scaled, 0, 255) / 255, 0).astype(np.float32)
 
 
 def channel_grid(activation: np.ndarray, columns: int = 16, limit: int | None = None, gap: int = 1) -> Image.Image:
-    """A layer's activation (H x W x C) as one image: its channels in a grid, `columns` a row,
-    the first `limit` of them, separated by white lines `gap` pixels wide."""
+    """A layer's activation (H x W x C) as one image: its first `limit` channels in a grid,
+    `columns` a row, separated by white lines `gap` pixels wide (one colour-map pass for all)."""
     height, width, count = activation.shape
     count = min(count, limit or count)
-    rows = -(-count // columns)
-    cols = min(columns, count)
-    grid = np.full((rows * (height + gap) - gap, cols * (width + gap) - gap, 3), 255, dtype=np.uint8)
-    for k in range(count):
-        r, c = divmod(k, columns)
-        top, left = r * (height + gap), c * (width + gap)
-        grid[top:top + height, left:left + width] = colour(channel_image(activation[..., k]))
-    return Image.fromarray(grid)
+    rows, cols = -(-count // columns), min(columns, count)
+    tiles = np.full((rows * cols, height + gap, width + gap), np.nan, dtype=np.float32)
+    tiles[:count, :height, :width] = np.moveaxis(channel_images(activation[..., :count]), -1, 0)
+    sheet = tiles.reshape(rows, cols, height + gap, width + gap).transpose(0, 2, 1, 3)
+    sheet = sheet.reshape(rows * (height + gap), cols * (width + gap))[:-gap or None, :-gap or None]
+    pixels = colour(np.nan_to_num(sheet))
+    pixels[np.isnan(sheet)] = 255
+    return Image.fromarray(pixels)
 
 
 def channel_view(channel: np.ndarray, size: int = 320) -> Image.Image:
     """One channel enlarged (nearest neighbour: its cells stay visible)."""
-    image = Image.fromarray(colour(channel_image(channel)))
+    image = Image.fromarray(colour(channel_images(channel[..., None])[..., 0]))
     scale = max(1, size // max(channel.shape))
     return image.resize((channel.shape[1] * scale, channel.shape[0] * scale), Image.Resampling.NEAREST)
 
@@ -72,9 +84,6 @@ def peak(heatmap: np.ndarray) -> tuple[float, float]:
     the centre of the hottest cell."""
     row, col = np.unravel_index(int(np.argmax(heatmap)), heatmap.shape)
     return (row + 0.5) / heatmap.shape[0], (col + 0.5) / heatmap.shape[1]
-
-
-PATTERNS_JSON, PATTERNS_PNG = "patterns.json", "patterns.png"  # in a run dir (python -m core patterns)
 
 
 @dataclass(frozen=True)
