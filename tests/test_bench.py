@@ -62,23 +62,24 @@ def test_gpu_script_is_valid_bash():
     assert subprocess.run(["bash", "-n", str(bench.HERE / "gpu.sh")]).returncode == 0
 
 
-def test_gpu_timings_are_collected_from_a_train_all_runs_folder(tmp_path):
+def test_gpu_timings_are_collected_from_the_gpu_scripts_runs_folder(tmp_path):
     from bench.training import collect
-    from core import recipes
-    from core.artifacts.card import untrained
-    from core.artifacts.files import atomic_write_json, sha256_file
+    from core.artifacts.files import atomic_write_json
 
-    run = tmp_path / "runs" / "mnist-1"
+    run = tmp_path / "runs" / "mnist"
     run.mkdir(parents=True)
-    (run / "model.onnx").write_bytes(b"stand-in")
-    atomic_write_json(run / "history.json", {k: [0.9] for k in ("accuracy", "val_accuracy", "loss", "val_loss")})
-    (run / "log.jsonl").write_text('{"event": "epoch", "seconds": 2.5}\n{"event": "epoch", "seconds": 3.5}\n')
-    untrained(recipes.get("mnist"), sha256_file(run / "model.onnx"), seconds=9.0, epochs=5, test_accuracy=0.99,
-              hardware={"device": "GPU", "gpus": ["/physical_device:GPU:0"]}).write(run)
+    atomic_write_json(run / "history.json", {k: [0.9, 0.95] for k in ("accuracy", "val_accuracy", "loss", "val_loss")})
+    (run / "log.jsonl").write_text(
+        '{"event": "start", "time": 100.0, "backend": "jax", "device": "GPU", "precision": "mixed_bfloat16"}\n'
+        '{"event": "epoch", "time": 102.5, "seconds": 2.5}\n{"event": "epoch", "time": 106.0, "seconds": 3.5}\n'
+        '{"event": "done", "time": 107.0, "test_accuracy": 0.99, "seconds": 9.0, "exported": false}\n')
     result = json.loads(collect(tmp_path / "runs", tmp_path / "results", setup_s=60, train_s=None).read_text())
     bench.validate(result)
-    assert result["data"]["recipes"]["mnist"]["epoch_s"] == 3.0 and result["data"]["total_s"] == 69.0
-    assert result["targets"][0]["met"] is False  # one recipe of six is not the full schedule
+    mnist = result["data"]["recipes"]["mnist"]
+    assert mnist["epoch_s"] == 3.0 and mnist["epochs"] == 2 and mnist["book_epochs"] == 5
+    assert mnist["backend"] == "jax" and mnist["test_accuracy"] == 0.99 and mnist["history"]["val_accuracy"] == [0.9, 0.95]
+    assert result["data"]["total_s"] == 69.0
+    assert result["targets"][0]["met"] is False  # one recipe of six, two epochs of five: not the full schedule
 
 
 @pytest.mark.slow  # exports a model
