@@ -13,6 +13,7 @@ from pages.strings import CATALOG
 
 K = 3  # answers shown per model
 PER_ROW = 3  # models side by side
+CHAPTER = (MNIST.id, CATS_DOGS.id)
 
 
 def dataset_name(dataset: str) -> str:
@@ -35,6 +36,15 @@ def choose_dataset(key: str = "predict_dataset") -> str:
         return CATS_DOGS.id
     return st.segmented_control(t("topk.dataset"), found, default=CATS_DOGS.id, key=key, required=True,
                                 format_func=dataset_name)
+
+
+def runs_of(group: str) -> tuple[list, list]:
+    """(shipped, own) models of a selector's choice: cats and dogs stands for the chapter's data
+    sets (its story runs from MNIST to fine-tuning), any other for its own."""
+    if group != CATS_DOGS.id:
+        return models(group)
+    shipped, own = models()
+    return ([i for i in shipped if i.dataset in CHAPTER], [i for i in own if i.dataset in CHAPTER])
 
 
 def verdicts(infos: list, image) -> None:

@@ -5,22 +5,25 @@ import streamlit as st
 from core import recipes
 from core.artifacts.results import ResultRow, result_rows
 from core.artifacts.rundir import load_reference
+from core.datasets import CATS_DOGS
 from core.explainers import curves
 from core.explainers.story import BOOK_BASE, STORY, Facts, Step
+from pages import _topk
 from pages._i18n import t
-from pages._results import curves_figure, label, models
+from pages._results import curves_figure, label
 
 st.title(t("compare.title"))
 st.markdown(t("compare.intro"))
 
-shipped, own = models()
+group = _topk.choose_dataset("compare_dataset")  # the chapter's runs, or another data set's
+shipped, own = _topk.runs_of(group)
 SETS: dict[str, curves.Curves] = {}  # every curve set the page can draw, by a stable key
 for kind, infos in (("shipped", shipped), ("run", own)):
     for info in infos:
         if info.ok:
             SETS[f"{kind}:{info.name}"] = curves.Curves(label(info), info.recipe, kind, info.history,
                                                         test_accuracy=info.card.test_accuracy)
-for recipe_id in recipes.RECIPE_IDS:
+for recipe_id in recipes.RECIPE_IDS if group == CATS_DOGS.id else ():  # the book trained on its own data only
     reference = load_reference(recipe_id)
     if reference:
         SETS[f"book:{recipe_id}"] = curves.Curves(t("results.book_run", recipe=t(f"recipe.{recipe_id}")), recipe_id,
@@ -86,8 +89,9 @@ with story_tab:
 
 with runs_tab:
     default = [k for k in ("shipped:scratch", "shipped:scratch_augmented", "book:scratch", "book:scratch_augmented")
-               if k in SETS]
-    chosen = st.multiselect(t("compare.choose"), list(SETS), default=default, key="compare_sets",
+               if k in SETS] if group == CATS_DOGS.id else [k for k in SETS if k.startswith("shipped:")]
+    key = "compare_sets" if group == CATS_DOGS.id else f"compare_sets_{group}"  # each group keeps its choice
+    chosen = st.multiselect(t("compare.choose"), list(SETS), default=default, key=key,
                             format_func={key: c.label for key, c in SETS.items()}.get)
     grid = st.toggle(t("compare.grid"), key="compare_grid")
     if chosen:

@@ -1,4 +1,4 @@
-"""Predict and Evaluate on data sets beyond cats and dogs (AppTest), with tiny hand-built ONNX
+"""Predict, Evaluate and Compare on data sets beyond cats and dogs (AppTest), with tiny hand-built ONNX
 models that carry a data set's labels in their metadata, as every exported model does: top-3
 bars in the UI's language, the N×N confusion matrix from a card alone (MNIST's 10×10 too), and
 measured on a run's test photos with the photos of a cell."""
@@ -154,3 +154,15 @@ def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def test_compare_groups_runs_by_data_set(trained):
+    at = page("compare", "en")
+    assert not at.exception
+    chapter = at.multiselect(key="compare_sets").options
+    assert any("MNIST" in option or "mnist" in option.lower() for option in chapter)
+    assert not any("sky" in option for option in chapter)
+    at = page("compare", "zh-TW", compare_dataset="sky")
+    assert not at.exception
+    sky = at.multiselect(key="compare_sets_sky")
+    assert sky.options == [CATALOG["zh-TW"]["recipe.scratch"]] and sky.value == ["shipped:sky-scratch"]
