@@ -213,6 +213,13 @@ def test_filter_patterns_are_reproducible_from_their_seed(tiny_mnist_run, tmp_pa
     assert not np.array_equal(np.asarray(Image.open(copies[1] / PATTERNS_PNG)), pixels[0])
     assert read_patterns(tmp_path) is None  # no patterns there: the page says how to make them
 
+    from core.artifacts.shipped import promote
+
+    shipped = promote(copies[0], tmp_path / "trained")  # the patterns travel with their model ...
+    assert read_patterns(shipped).layers[0].filters == (0, 1)
+    plain = shutil.copytree(tiny_mnist_run, tmp_path / "plain")
+    assert read_patterns(promote(plain, tmp_path / "trained")) is None  # ... and leave with it
+
 
 def test_filter_patterns_of_a_model_that_kept_only_its_onnx(tiny_mnist_run, tmp_path):
     """A shipped model has no model.keras: its weights are read back from model.onnx (checked

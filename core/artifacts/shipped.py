@@ -14,6 +14,8 @@ from core.artifacts.rundir import list_runs, read_run
 from core.paths import TRAINED_DIR
 
 SHIPPED_FILES = ("model.onnx", "history.json", "card.json")  # card last: it marks completeness
+PATTERNS_JSON, PATTERNS_PNG = "patterns.json", "patterns.png"  # filter patterns (core.training.patterns), if made
+PATTERN_FILES = (PATTERNS_JSON, PATTERNS_PNG)
 
 
 def promote(run_dir: Path, trained_dir: Path = TRAINED_DIR) -> Path:
@@ -24,7 +26,9 @@ def promote(run_dir: Path, trained_dir: Path = TRAINED_DIR) -> Path:
     target = Path(trained_dir) / info.recipe
     (target / "card.json").unlink(missing_ok=True)  # incomplete until the new card lands
     (target / "model.int8.onnx").unlink(missing_ok=True)  # quantised from the model being replaced
-    for name in SHIPPED_FILES:
+    for name in PATTERN_FILES:  # the filter patterns (5.4.2) of the model being replaced
+        (target / name).unlink(missing_ok=True)
+    for name in SHIPPED_FILES + tuple(name for name in PATTERN_FILES if (Path(run_dir) / name).is_file()):
         atomic_copy(Path(run_dir) / name, target / name)
     write_table(trained_dir)
     return target

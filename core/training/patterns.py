@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from core.artifacts.files import atomic_write_bytes, atomic_write_json
+from core.artifacts.shipped import PATTERNS_JSON, PATTERNS_PNG  # in the run dir; core.explainers.inside reads them
 
-PATTERNS_JSON, PATTERNS_PNG = "patterns.json", "patterns.png"  # in the run dir; core.explainers.inside reads them
 LITE0_BLOCKS = ("stem_activation", "block2b_add", "block4c_add", "block6d_add")  # frozen in every recipe
 STEPS, STEP_SIZE = 40, 1.0  # Listing 5.35: 40 steps of gradient ascent, step 1
 GAP = 2  # pixels of white between tiles
@@ -51,7 +51,6 @@ def _from_onnx(run_dir: Path, recipe):
     """A from-scratch recipe's Keras model with the weights of run_dir's model.onnx: each Conv's
     OIHW kernel as Keras' HWIO, each MatMul's as it is (tf2onnx transposes back to NHWC before
     Flatten); refused unless it gives onnxruntime's outputs to 1e-4."""
-    import keras
     import onnx
     from onnx import numpy_helper
 
@@ -90,8 +89,9 @@ def feature_models(run_dir: Path) -> tuple[str, list]:
     if (run_dir / "model.keras").is_file():
         model, source = keras.models.load_model(run_dir / "model.keras"), "model.keras"
     else:
-        recipe = recipes.get(Card.read(run_dir).recipe)
-        model, source = (models.build(recipe), "imagenet") if recipe.pretrained else \
+        card = Card.read(run_dir)
+        recipe = recipes.get(card.recipe)
+        model, source = (models.build(recipe, card.base), "imagenet") if recipe.pretrained else \
             (_from_onnx(run_dir, recipe), "model.onnx")
     convs = [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
     if convs:
@@ -100,11 +100,11 @@ def feature_models(run_dir: Path) -> tuple[str, list]:
     if base.name != "efficientnet_lite0":
         raise ValueError(f"{run_dir}: filter patterns of the {base.name} base are not computed here")
     preprocess = models.feature_extractor(model).layers[0]
-    frozen = [name for name in LITE0_BLOCKS if name not in {layer.name for layer in bases.fine_tune_layers(
-        "efficientnet_lite0", base)}]
-    return (source if source == "imagenet" else "model.keras"), [
-        (name.split("_")[0], keras.Sequential([preprocess, keras.Model(base.inputs, base.get_layer(name).output)]))
-        for name in frozen]
+    unfrozen = {layer.name for layer in bases.fine_tune_layers("efficientnet_lite0", base)}
+    frozen = [name for name in LITE0_BLOCKS if name not in unfrozen]
+    inputs = keras.Input(model.input_shape[1:])
+    outputs = keras.Model(base.inputs, [base.get_layer(name).output for name in frozen])(preprocess(inputs))
+    return source, [(name.split("_")[0], keras.Model(inputs, output)) for name, output in zip(frozen, outputs)]
 
 
 def compute(run_dir: str | Path, filters: int = 16, tile: int = 48, seed: int = 0) -> dict:
