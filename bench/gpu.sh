@@ -57,8 +57,9 @@ if [[ ${1:-} == --dry-run ]]; then
 import json, sys
 data = json.load(open(sys.argv[1]))["data"]
 for recipe, r in data["recipes"].items():
-    print(f"  {recipe:30} {r['epochs']} epoch  {r['seconds']:7.1f} s  val {r['final_val_accuracy']}  "
-          f"test {r['test_accuracy']}  ({r['backend']}, {r['device']}, {r['precision']})")
+    val, test = (f"{v:.3f}" if v is not None else "-" for v in (r["final_val_accuracy"], r["test_accuracy"]))
+    print(f"  {recipe:30} {r['epochs']} epoch  {r['seconds']:7.1f} s  val {val}  test {test}  "
+          f"({r['backend']}, {r['device']}, {r['precision']})")
 PY
   echo "dry run: $(( $(date +%s) - started )) s; runs in $work"
   exit "$fits"

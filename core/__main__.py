@@ -55,7 +55,7 @@ def cmd_train(args) -> int:
     from core.training.train import train
 
     run = train(args.recipe, base=args.base, epochs=args.epochs, data_dir=args.data, out=args.out,
-                seed=args.seed, start_from=args.start_from, resume=args.resume,
+                seed=args.seed, start_from=args.start_from, resume=args.resume, precision=args.precision,
                 verbose=1 if sys.stdout.isatty() else 2)
     card = Card.read(run)
     print(f"{run}: test accuracy {card.test_accuracy:.4f} after {card.epochs} epochs "
@@ -250,6 +250,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--from", dest="start_from", type=Path, help="fine_tuning: the feature_extraction_augmented run to continue")
     s.add_argument("--resume", action="store_true", help="continue the killed run in --out from its last epoch")
+    s.add_argument("--precision", choices=("float32", "mixed_bfloat16", "mixed_float16"),
+                   help="Keras dtype policy (default: mixed_bfloat16 on a GPU, float32 on a CPU); "
+                        "the backend is $KERAS_BACKEND (tensorflow, jax, torch)")
     s.set_defaults(func=cmd_train)
     s = sub.add_parser("export", help="re-export a finished run's model.keras to model.onnx (parity-checked, labelled)")
     s.add_argument("run_dir")

@@ -71,3 +71,28 @@ def test_tensorflow_and_jax_first_epoch_losses_agree():
                              for b in ("tensorflow", "jax"))
     assert len(tf_losses) == 10 and tf_losses[-1] < tf_losses[0]  # it learns: the stripes are the labels
     assert np.allclose(jax_losses, tf_losses, rtol=1e-4), (tf_losses, jax_losses)
+
+
+def test_a_mixed_precision_model_exports_as_its_float32_copy(tmp_path):
+    """What a GPU run trains in (mixed_bfloat16, float32 output) exports through the float32 copy
+    of the same weights, so the parity check holds at the usual 1e-4."""
+    import keras
+
+    from core import recipes
+    from core.training import models
+    from core.training.export import export_onnx, float32_copy, onnx_outputs
+
+    recipe = recipes.get("mnist")
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    try:
+        model = models.build(recipe)
+    finally:
+        keras.config.set_dtype_policy("float32")
+    assert model.layers[1].compute_dtype == "bfloat16" and model.layers[-1].compute_dtype == "float32"
+    copy = float32_copy(model)
+    assert {layer.compute_dtype for layer in copy.layers} == {"float32"}
+    assert all(np.array_equal(a, b) for a, b in zip(copy.get_weights(), model.get_weights()))
+    sample = np.random.default_rng(0).uniform(0, 255, (8, 28, 28, 1)).astype("float32")
+    assert export_onnx(model, tmp_path / "model.onnx", sample, recipe.data, "test") <= 1e-4
+    mixed = keras.ops.convert_to_numpy(model(sample))
+    assert np.abs(onnx_outputs(tmp_path / "model.onnx", sample) - mixed).max() < 0.05  # bfloat16's own rounding

@@ -31,14 +31,13 @@ EVALUATION_BATCH = 100
 TEMP_PATTERNS = (".model.*.keras", ".model.*.onnx", ".*.json.*.tmp")  # what a killed run leaves half-written
 
 
-def hardware(precision: str = "float32") -> dict:
-    """The machine the run trained on: CPU or GPU as the Keras backend sees it, and the dtype
-    policy it computed in."""
+def hardware() -> dict:
+    """The machine the run trains on: CPU or GPU as the Keras backend sees it (the trainer adds
+    the dtype policy it computes in, `precision`)."""
     from core.serving.system import cpu_name
 
     gpus = accelerators()
-    return {"device": "GPU" if gpus else "CPU", "gpus": gpus, "cpu": cpu_name(), "cpu_count": os.cpu_count(),
-            "precision": precision}
+    return {"device": "GPU" if gpus else "CPU", "gpus": gpus, "cpu": cpu_name(), "cpu_count": os.cpu_count()}
 
 
 def accelerators() -> list[str]:
