@@ -22,7 +22,8 @@ from typing import Callable
 
 import numpy as np
 
-BENCHMARKS = ("serving", "quantisation", "startup", "pipeline", "training", "concurrency", "heads")
+BENCHMARKS = ("serving", "quantisation", "startup", "pipeline", "training", "concurrency", "heads", "leak",
+              "ccsn_tuning")
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
 README = HERE / "README.md"

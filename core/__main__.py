@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core import recipes
 from core.artifacts.card import CARD_NAME, Card
+from core.data.manifest import MODES
 
 
 def cmd_recipes(args) -> int:
@@ -56,7 +57,7 @@ def cmd_train(args) -> int:
 
     run = train(args.recipe, base=args.base, epochs=args.epochs, data_dir=args.data, out=args.out,
                 seed=args.seed, start_from=args.start_from, resume=args.resume,
-                verbose=1 if sys.stdout.isatty() else 2)
+                verbose=1 if sys.stdout.isatty() else 2, split_mode=args.split)
     card = Card.read(run)
     print(f"{run}: test accuracy {card.test_accuracy:.4f} after {card.epochs} epochs "
           f"({card.seconds:.0f} s on {card.device})")
@@ -135,8 +136,14 @@ def cmd_check_data(args) -> int:
     found = scan(Path(args.path))
     report = check(found.root, found)
     manifest = split(report, args.seed, found.splits) if args.split else None
+    issues = None
+    if args.label_issues:
+        from core.training.label_issues import find
+
+        issues = find(report, args.seed)
     if args.json:
-        print(json.dumps({**report.to_json(), **({"split": manifest.to_json()} if manifest else {})},
+        print(json.dumps({**report.to_json(), **({"split": manifest.to_json()} if manifest else {}),
+                          **({"label_issues": [vars(i) for i in issues]} if issues is not None else {})},
                          indent=1, ensure_ascii=False))
         return 0
     data = report.to_json()
@@ -158,6 +165,11 @@ def cmd_check_data(args) -> int:
         counts = manifest.counts()
         print("leakage-free split (images): " + ", ".join(f"{s} {sum(counts[s].values())}" for s in counts)
               + f"; {len(manifest.left_out)} conflicting photos left out")
+    if issues is not None:
+        print(f"likely label errors (cleanlab, out-of-sample; {len(issues)}), most likely first:")
+        for issue in issues[:args.label_issues]:
+            print(f"  {issue.file}: filed {issue.label}, looks like {issue.suggested} "
+                  f"(p(own label) = {issue.self_confidence:.2f})")
     return 0
 
 
@@ -203,6 +215,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--from", dest="start_from", type=Path, help="fine_tuning: the feature_extraction_augmented run to continue")
     s.add_argument("--resume", action="store_true", help="continue the killed run in --out from its last epoch")
+    s.add_argument("--split", choices=MODES, default="clean",
+                   help="a labelled folder's split: clean (copies together, conflicts left out; the default) or "
+                        "random (ignores both: only to measure how much a leaky split inflates accuracy)")
     s.set_defaults(func=cmd_train)
     s = sub.add_parser("export", help="re-export a finished run's model.keras to model.onnx (parity-checked, labelled)")
     s.add_argument("run_dir")
@@ -225,6 +240,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--split", action="store_true", help="also deal a leakage-free train/validation/test split")
     s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--label-issues", type=int, nargs="?", const=20, default=0, metavar="N",
+                   help="also rank likely label errors with cleanlab (needs the pretrained base's features: "
+                        "minutes, not seconds); print the N most likely (default 20)")
     s.set_defaults(func=cmd_check_data)
     s = sub.add_parser("promote", help="copy a finished run into trained/<recipe>/")
     s.add_argument("run_dir")

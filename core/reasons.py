@@ -18,6 +18,13 @@ class Code(StrEnum):
     CLASS_EMPTY = "class_empty"  # folder: a class folder without image files
     CLASS_UNREADABLE = "class_unreadable"  # folder: a class folder none of whose images decode
     IMAGES_SKIPPED = "images_skipped"  # count: unreadable images training skipped (a warning)
+    # a user's labelled folder (core.data.labelled, core.data.manifest)
+    NOT_A_FOLDER = "not_a_folder"  # folder: the path given is not a folder
+    NAMES_FILE_INVALID = "names_file_invalid"  # file: classes.json that is not a name per class and language
+    TOO_FEW_CLASSES = "too_few_classes"  # folder, count, classes: fewer than two class folders
+    CLASSES_EMPTY = "classes_empty"  # folder, classes: class folders without image files
+    CLASSES_UNREADABLE = "classes_unreadable"  # folder, classes: class folders none of whose images decode
+    TOO_FEW_TO_SPLIT = "too_few_to_split"  # classes ("Ac (2 photos), ..."), needed: distinct photos per class
     # run dirs and models (core.artifacts.rundir, core.serving.inference)
     CARD_MISSING = "card_missing"  # the run did not finish
     CARD_INVALID = "card_invalid"

@@ -13,7 +13,7 @@ from core.artifacts.shipped import table_markdown
 from core.paths import TRAINED_DIR
 from core.serving.inference import predictor
 
-SIZE_BUDGET = 100 * 2**20
+SIZE_BUDGET = 150 * 2**20  # issue 12: the cloud-genus models joined the chapter's
 
 
 @pytest.mark.parametrize("recipe_id", recipes.RECIPE_IDS)

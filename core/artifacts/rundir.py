@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from core import recipes
+from core import datasets, recipes
 from core.artifacts.card import Card, CardError
 from core.artifacts.files import sha256_file
 from core.paths import REFERENCE_DIR, TRAINED_DIR, runs_dir
@@ -37,7 +37,20 @@ class RunInfo:
 
     @property
     def recipe(self) -> str:
-        return self.card.recipe if self.card else self.name
+        """The card's recipe; without a card, what the folder's name says (trained/<dataset>-<recipe>/)."""
+        if self.card:
+            return self.card.recipe
+        return self.name if self.name in recipes.RECIPES else self.name.rpartition("-")[2]
+
+    @property
+    def dataset(self) -> str | None:
+        """The data the model learned from: the card's; without a card, the folder's name's."""
+        if self.card:
+            return self.card.dataset
+        if self.name in recipes.RECIPES:
+            return recipes.RECIPES[self.name].dataset
+        prefix, _, recipe = self.name.rpartition("-")
+        return prefix if prefix and recipe in recipes.RECIPES else None
 
 
 def _finite_history(history: dict) -> Reason | None:
@@ -123,10 +136,14 @@ def models(dataset: str | None = None, trained: Path | None = None,
            root: Path | None = None) -> tuple[list[RunInfo], list[RunInfo]]:
     """What the app can show: (the shipped models in trained/, usable or not, in the chapter's
     order; the user's finished runs, newest first), of one dataset or of all."""
-    ours = [r for r in recipes.RECIPE_IDS if dataset in (None, recipes.RECIPES[r].dataset)]
-    shipped = {info.recipe: info for info in list_runs(trained or TRAINED_DIR)}
-    return ([shipped[r] for r in ours if r in shipped],
-            [info for info in finished_runs(root=root) if info.recipe in ours
+    def chapter_order(info: RunInfo):  # the book's data sets first, then the others by name; recipes in order
+        first = datasets.CHAPTER.index(info.dataset) if info.dataset in datasets.CHAPTER else len(datasets.CHAPTER)
+        return first, info.dataset or "", recipes.RECIPE_IDS.index(info.recipe)
+
+    shipped = [info for info in list_runs(trained or TRAINED_DIR)
+               if info.recipe in recipes.RECIPES and dataset in (None, info.dataset)]
+    return (sorted(shipped, key=chapter_order),
+            [info for info in finished_runs(root=root) if info.recipe in recipes.RECIPES
              and dataset in (None, info.card.dataset)])
 
 
