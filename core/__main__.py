@@ -64,6 +64,20 @@ def cmd_train(args) -> int:
     return 0
 
 
+def dataset_of(card: Card):
+    """The data set a finished run learned from: one of the chapter's, or a labelled folder as its
+    card's data check describes it (classes and their names)."""
+    from core import datasets
+
+    if card.dataset in datasets.DATASETS:
+        return datasets.get(card.dataset)
+    check = card.data_check or {}
+    if "classes" not in check:
+        raise ValueError(f"the card of this {card.dataset} run does not record its classes: train it again")
+    return datasets.labelled(card.dataset, tuple(check["classes"]),
+                             {language: tuple(names) for language, names in check["display_names"].items()})
+
+
 def cmd_export(args) -> int:
     import keras
     import numpy as np
@@ -79,7 +93,7 @@ def cmd_export(args) -> int:
     model = keras.models.load_model(run / "model.keras")
     rng = np.random.default_rng(0)
     sample = rng.uniform(0, 255, (8, *model.input_shape[1:])).astype("float32")
-    diff = export_onnx(model, run / "model.onnx", sample, recipes.get(card.recipe).data, card.data_fingerprint)
+    diff = export_onnx(model, run / "model.onnx", sample, dataset_of(card), card.data_fingerprint)
     card.replace(sha256=sha256_file(run / "model.onnx"), parity_max_abs_diff=diff).write(run)
     print(f"{run / 'model.onnx'}: parity max abs diff {diff:.2e}")
     return 0
@@ -94,11 +108,11 @@ def cmd_label(args) -> int:
         info = read_run(run_dir)
         if not info.ok:
             raise ValueError(f"{run_dir} cannot be labelled: {info.problem}")
-        recipe = recipes.get(info.card.recipe)
-        label_file(info.path / "model.onnx", recipe.data, info.card.data_fingerprint)
+        dataset = dataset_of(info.card)
+        label_file(info.path / "model.onnx", dataset, info.card.data_fingerprint)
         sha256 = sha256_file(info.path / "model.onnx")
         info.card.replace(sha256=sha256).write(info.path)
-        print(f"{info.path / 'model.onnx'}: labelled for {recipe.dataset}, sha256 {sha256[:12]}")
+        print(f"{info.path / 'model.onnx'}: labelled for {dataset.id}, sha256 {sha256[:12]}")
     return 0
 
 

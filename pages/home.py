@@ -3,6 +3,7 @@ import streamlit as st
 
 from core.artifacts.results import result_rows
 from core.artifacts.rundir import list_runs
+from core.datasets import CHAPTER
 from core.paths import TRAINED_DIR
 from core.serving import system
 from pages._i18n import explain, t
@@ -24,7 +25,7 @@ if not rows:
     st.info(t("home.none"))
 else:
     st.dataframe([{
-        t("home.col.model"): t(f"recipe.{row.recipe}"),
+        t("home.col.model"): t(f"recipe.{row.recipe}") + ("" if row.dataset in CHAPTER else f" · {row.dataset}"),
         t("home.col.status"): t("home.ok") if row.ok else t("home.unavailable"),
         t("home.col.accuracy"): row.accuracy,
         t("home.col.book"): row.book_accuracy,

@@ -120,3 +120,14 @@ def test_cleanlab_ranks_the_photo_that_looks_like_another_class_first(sky):
     issues = rank(report, x)
     assert issues and issues[0].file == "cumulus/3.png" and issues[0].suggested == "cirrus"
     assert issues[0].self_confidence < 0.5
+
+
+@pytest.mark.slow
+def test_cli_check_data_ranks_label_issues_from_the_pretrained_features(sky, capsys):
+    from core.__main__ import main
+
+    assert main(["check-data", str(sky), "--json", "--label-issues", "5"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    issues = report["label_issues"]
+    assert all(set(i) == {"file", "label", "suggested", "self_confidence"} for i in issues)
+    assert all((sky / i["file"]).is_file() and 0 <= i["self_confidence"] <= 1 for i in issues)
