@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core import recipes
 from core.artifacts.card import CARD_NAME, Card
+from core.data.manifest import MODES
 
 
 def cmd_recipes(args) -> int:
@@ -56,11 +57,25 @@ def cmd_train(args) -> int:
 
     run = train(args.recipe, base=args.base, epochs=args.epochs, data_dir=args.data, out=args.out,
                 seed=args.seed, start_from=args.start_from, resume=args.resume, precision=args.precision,
-                verbose=1 if sys.stdout.isatty() else 2)
+                verbose=1 if sys.stdout.isatty() else 2, split_mode=args.split)
     card = Card.read(run)
     print(f"{run}: test accuracy {card.test_accuracy:.4f} after {card.epochs} epochs "
           f"({card.seconds:.0f} s on {card.device})")
     return 0
+
+
+def dataset_of(card: Card):
+    """The data set a finished run learned from: one of the chapter's, or a labelled folder as its
+    card's data check describes it (classes and their names)."""
+    from core import datasets
+
+    if card.dataset in datasets.DATASETS:
+        return datasets.get(card.dataset)
+    check = card.data_check or {}
+    if "classes" not in check:
+        raise ValueError(f"the card of this {card.dataset} run does not record its classes: train it again")
+    return datasets.labelled(card.dataset, tuple(check["classes"]),
+                             {language: tuple(names) for language, names in check["display_names"].items()})
 
 
 def cmd_export(args) -> int:
@@ -78,7 +93,7 @@ def cmd_export(args) -> int:
     model = keras.models.load_model(run / "model.keras")
     rng = np.random.default_rng(0)
     sample = rng.uniform(0, 255, (8, *model.input_shape[1:])).astype("float32")
-    diff = export_onnx(model, run / "model.onnx", sample, recipes.get(card.recipe).data, card.data_fingerprint)
+    diff = export_onnx(model, run / "model.onnx", sample, dataset_of(card), card.data_fingerprint)
     card.replace(sha256=sha256_file(run / "model.onnx"), parity_max_abs_diff=diff).write(run)
     print(f"{run / 'model.onnx'}: parity max abs diff {diff:.2e}")
     return 0
@@ -93,11 +108,11 @@ def cmd_label(args) -> int:
         info = read_run(run_dir)
         if not info.ok:
             raise ValueError(f"{run_dir} cannot be labelled: {info.problem}")
-        recipe = recipes.get(info.card.recipe)
-        label_file(info.path / "model.onnx", recipe.data, info.card.data_fingerprint)
+        dataset = dataset_of(info.card)
+        label_file(info.path / "model.onnx", dataset, info.card.data_fingerprint)
         sha256 = sha256_file(info.path / "model.onnx")
         info.card.replace(sha256=sha256).write(info.path)
-        print(f"{info.path / 'model.onnx'}: labelled for {recipe.dataset}, sha256 {sha256[:12]}")
+        print(f"{info.path / 'model.onnx'}: labelled for {dataset.id}, sha256 {sha256[:12]}")
     return 0
 
 
@@ -182,8 +197,14 @@ def cmd_check_data(args) -> int:
     found = scan(Path(args.path))
     report = check(found.root, found)
     manifest = split(report, args.seed, found.splits) if args.split else None
+    issues = None
+    if args.label_issues:
+        from core.training.label_issues import find
+
+        issues = find(report, args.seed)
     if args.json:
-        print(json.dumps({**report.to_json(), **({"split": manifest.to_json()} if manifest else {})},
+        print(json.dumps({**report.to_json(), **({"split": manifest.to_json()} if manifest else {}),
+                          **({"label_issues": [vars(i) for i in issues]} if issues is not None else {})},
                          indent=1, ensure_ascii=False))
         return 0
     data = report.to_json()
@@ -205,6 +226,11 @@ def cmd_check_data(args) -> int:
         counts = manifest.counts()
         print("leakage-free split (images): " + ", ".join(f"{s} {sum(counts[s].values())}" for s in counts)
               + f"; {len(manifest.left_out)} conflicting photos left out")
+    if issues is not None:
+        print(f"likely label errors (cleanlab, out-of-sample; {len(issues)}), most likely first:")
+        for issue in issues[:args.label_issues]:
+            print(f"  {issue.file}: filed {issue.label}, looks like {issue.suggested} "
+                  f"(p(own label) = {issue.self_confidence:.2f})")
     return 0
 
 
@@ -253,6 +279,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--precision", choices=("float32", "mixed_bfloat16", "mixed_float16"),
                    help="Keras dtype policy (default: mixed_bfloat16 on a GPU, float32 on a CPU); "
                         "the backend is $KERAS_BACKEND (tensorflow, jax, torch)")
+    s.add_argument("--split", choices=MODES, default="clean",
+                   help="a labelled folder's split: clean (copies together, conflicts left out; the default) or "
+                        "random (ignores both: only to measure how much a leaky split inflates accuracy)")
     s.set_defaults(func=cmd_train)
     s = sub.add_parser("export", help="re-export a finished run's model.keras to model.onnx (parity-checked, labelled)")
     s.add_argument("run_dir")
@@ -291,6 +320,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--split", action="store_true", help="also deal a leakage-free train/validation/test split")
     s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--label-issues", type=int, nargs="?", const=20, default=0, metavar="N",
+                   help="also rank likely label errors with cleanlab (needs the pretrained base's features: "
+                        "minutes, not seconds); print the N most likely (default 20)")
     s.set_defaults(func=cmd_check_data)
     s = sub.add_parser("promote", help="copy a finished run into trained/<recipe>/")
     s.add_argument("run_dir")

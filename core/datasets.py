@@ -68,13 +68,14 @@ CATS_DOGS = Dataset(
 )
 
 DATASETS: dict[str, Dataset] = {d.id: d for d in (MNIST, CATS_DOGS)}
+CHAPTER: tuple[str, ...] = tuple(DATASETS)  # the book's own data sets (user's folders are registered after)
 
 
 def labelled(name: str, classes: tuple[str, ...], display_names: dict[str, tuple[str, ...]],
              image_size: tuple[int, int] = CATS_DOGS.image_size) -> Dataset:
     """A user's labelled folder (core.data.labelled) as a data set, named after the folder and
     split by a manifest (core.data.manifest); colour photos at the cats/dogs recipes' size."""
-    if name in (MNIST.id, CATS_DOGS.id):
+    if name in CHAPTER:
         raise ValueError(f"a folder named {name!r} would be mistaken for the chapter's data set: rename it")
     return Dataset(id=name, title=name, classes=tuple(classes), display_names=display_names, image_size=image_size,
                    grey=False, layout="labelled", path=name, credit="")
@@ -82,7 +83,7 @@ def labelled(name: str, classes: tuple[str, ...], display_names: dict[str, tuple
 
 def register(dataset: Dataset) -> None:
     """Make a user's data set known by id in this process (the trainer does, before it builds)."""
-    if dataset.id in (MNIST.id, CATS_DOGS.id):
+    if dataset.id in CHAPTER:
         raise ValueError(f"{dataset.id!r} is one of the chapter's data sets")
     DATASETS[dataset.id] = dataset
 

@@ -11,6 +11,8 @@ REPO = Path(__file__).resolve().parents[1]
 TRAINED_DIR = REPO / "trained"
 REFERENCE_DIR = TRAINED_DIR / "reference"
 SHARED_DATA = REPO.parent / "shared" / "data"
+MANIFEST_NAME = "split.json"  # in a run dir (and a shipped model's): which photo of a labelled folder went where
+LEAK_RESULT = REPO / "bench" / "results" / "leak.json"  # bench/leak.py: what a random split of CCSN claims
 
 
 def runs_dir() -> Path:

@@ -18,10 +18,14 @@ class Code(StrEnum):
     CLASS_EMPTY = "class_empty"  # folder: a class folder without image files
     CLASS_UNREADABLE = "class_unreadable"  # folder: a class folder none of whose images decode
     IMAGES_SKIPPED = "images_skipped"  # count: unreadable images training skipped (a warning)
-    # a user's labelled folder or uploaded zip (core.data.labelled, .manifest, .unpack)
-    TOO_FEW_CLASSES = "too_few_classes"  # folder, count: class folders found (fewer than two)
-    NAMES_INVALID = "names_invalid"  # path: a classes.json that is not {class: {language: name}}
-    SPLIT_TOO_SMALL = "split_too_small"  # classes: "b (2 images), ..."
+    # a user's labelled folder (core.data.labelled, core.data.manifest)
+    NOT_A_FOLDER = "not_a_folder"  # folder: the path given is not a folder
+    NAMES_FILE_INVALID = "names_file_invalid"  # file: classes.json that is not a name per class and language
+    TOO_FEW_CLASSES = "too_few_classes"  # folder, count, classes: fewer than two class folders
+    CLASSES_EMPTY = "classes_empty"  # folder, classes: class folders without image files
+    CLASSES_UNREADABLE = "classes_unreadable"  # folder, classes: class folders none of whose images decode
+    TOO_FEW_TO_SPLIT = "too_few_to_split"  # classes ("Ac (2 photos), ..."), needed: distinct photos per class
+    # an uploaded zip of class folders (core.data.unpack)
     ZIP_DAMAGED = "zip_damaged"  # not a zip, or a member that cannot be read
     ZIP_TRAVERSAL = "zip_traversal"  # member: a path that leaves the archive
     ZIP_BOMB = "zip_bomb"  # member: over 50 MB, or inflating 100-fold

@@ -202,6 +202,40 @@ def get(recipe_id: str) -> Recipe:
         raise KeyError(f"unknown recipe {recipe_id!r}; choose one of: {', '.join(RECIPE_IDS)}") from None
 
 
+@dataclass(frozen=True)
+class Tuning:
+    """A recipe's learning rate and epochs on one labelled data set, where the book's (tuned for
+    two classes of 2,000 photos) do not fit; chosen on that data set's validation split only."""
+
+    learning_rate: float
+    epochs: int
+    chosen_by: str  # how: the command that measured it on the validation split, and what it saw
+
+
+TUNINGS: dict[tuple[str, str], Tuning] = {  # (data set id, recipe id) -> Tuning
+    ("ccsn", "feature_extraction"): Tuning(
+        1e-4, 30, "the learning rate with the best validation accuracy after the book's 30 epochs in "
+                  "bench/ccsn_tuning.py's sweep (bench/results/ccsn_tuning.json)"),
+    ("ccsn", "fine_tuning"): Tuning(
+        1e-4, 10, "not tuned: 10 epochs, as many as the CPU time allowed, so ten times the book's rate of 1e-5 "
+                  "for its 100; continues the feature_extraction run (its head trained already)"),
+    ("ccsn", "scratch_augmented"): Tuning(
+        1e-4, 20, "the book's learning rate; epochs for CPU time, validation accuracy recorded per epoch"),
+}
+
+
+def on_data(recipe: Recipe, dataset_id: str) -> Recipe:
+    """The recipe trained on another data set: its classes and, where tuned, its learning rate
+    and epochs (steps per epoch follow that data's size through passes_per_epoch)."""
+    tuning = TUNINGS.get((dataset_id, recipe.id))
+    changes = {"learning_rate": tuning.learning_rate, "epochs": tuning.epochs} if tuning else {}
+    return replace(recipe, dataset=dataset_id, **changes)
+
+
+def tuning_of(recipe: Recipe) -> Tuning | None:
+    return TUNINGS.get((recipe.dataset, recipe.id))
+
+
 def with_epochs(recipe: Recipe, epochs: int) -> Recipe:
     """A copy of a recipe with another epoch count (recorded in the run's card)."""
     if epochs < 1:

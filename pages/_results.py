@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 
 from core import paths
 from core.artifacts import rundir
+from core.datasets import CHAPTER
 from core.explainers import curves
 from core.serving import evaluate, inference
 from pages import _theme as theme
@@ -35,8 +36,9 @@ def forget_runs() -> None:
 
 
 def label(info: rundir.RunInfo) -> str:
-    """A shipped model by its recipe's name; a run by its name too, and its folder."""
-    name = t(f"recipe.{info.recipe}")
+    """A shipped model by its recipe's name (and, learned from a user's folder, that data set's);
+    a run by its name too, and its folder."""
+    name = t(f"recipe.{info.recipe}") + ("" if info.dataset in CHAPTER else f" · {info.dataset}")
     return name if info.path.parent == paths.TRAINED_DIR else f"{name} · {info.name}"
 
 

@@ -3,6 +3,7 @@ by step, and the results table from the model cards."""
 import streamlit as st
 
 from core import recipes
+from core.artifacts.leak import leak_lesson
 from core.artifacts.results import ResultRow, result_rows
 from core.artifacts.rundir import load_reference
 from core.datasets import CATS_DOGS
@@ -124,3 +125,5 @@ with table_tab:
     st.dataframe(rows, hide_index=True,
                  column_config={t("compare.col.accuracy"): percent, t("compare.col.book"): percent})
     st.caption(t("compare.table_note"))
+    if lesson := leak_lesson():  # bench/leak.py: what a random split would have claimed
+        st.info(t("compare.leak", **{**lesson, "recipe": t(f"recipe.{lesson['recipe']}")}))

@@ -27,6 +27,7 @@ for page in PAGES:
 st.subheader(t("home.models"))
 from core.artifacts.results import result_rows  # noqa: E402  (after the map is on screen)
 from core.artifacts.rundir import list_runs  # noqa: E402
+from core.datasets import CHAPTER  # noqa: E402
 from core.paths import TRAINED_DIR  # noqa: E402
 
 rows = result_rows(list_runs(TRAINED_DIR), every_recipe=False)
@@ -34,7 +35,7 @@ if not rows:
     st.info(t("home.none"))
 else:
     st.dataframe([{
-        t("home.col.model"): t(f"recipe.{row.recipe}"),
+        t("home.col.model"): t(f"recipe.{row.recipe}") + ("" if row.dataset in CHAPTER else f" · {row.dataset}"),
         t("home.col.status"): t("home.ok") if row.ok else t("home.unavailable"),
         t("home.col.accuracy"): percent(row.accuracy),
         t("home.col.book"): percent(row.book_accuracy),

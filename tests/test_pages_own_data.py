@@ -75,7 +75,7 @@ def test_a_class_too_small_to_split_blocks_start_with_the_reason(data_root):
     at = train_page("zh-TW")
     at.selectbox(key="train_data").set_value(str(data_root / "sky")).run()
     assert not at.exception and at.button(key="train_start").disabled
-    assert at.error[0].value.startswith(CATALOG["zh-TW"]["reasons.split_too_small"].split("{")[0])
+    assert at.error[0].value.startswith(CATALOG["zh-TW"]["reasons.too_few_to_split"].split("{")[0])
 
 
 @pytest.mark.slow

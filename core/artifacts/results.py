@@ -32,8 +32,15 @@ class ResultRow:
         return recipes.get(self.recipe).listings
 
     @property
+    def dataset(self) -> str:
+        """The data the model learned from (a recipe never trained here: its own)."""
+        return (self.run.dataset if self.run else None) or recipes.get(self.recipe).dataset
+
+    @property
     def book_accuracy(self) -> float | None:
-        return recipes.get(self.recipe).book_test_accuracy
+        """The book's number, only beside a model of the book's data (never a cloud model's)."""
+        recipe = recipes.get(self.recipe)
+        return recipe.book_test_accuracy if self.dataset == recipe.dataset else None
 
     @property
     def accuracy(self) -> float | None:
@@ -63,10 +70,15 @@ class ResultRow:
 
 
 def result_rows(runs: list[RunInfo], every_recipe: bool = True) -> list[ResultRow]:
-    """Rows in the chapter's order: each run of a known recipe, and (every_recipe) one empty row
-    for each recipe with no run."""
+    """Rows in the chapter's order: each run of a known recipe on the book's data, and
+    (every_recipe) one empty row for each recipe with no run; then the runs on other data sets
+    (a user's labelled folders), grouped by data set."""
+    known = [run for run in runs if run.recipe in recipes.RECIPES]
     rows = []
     for recipe_id in recipes.RECIPE_IDS:
-        mine = [ResultRow(recipe_id, run) for run in runs if run.recipe == recipe_id]
+        own = recipes.get(recipe_id).dataset
+        mine = [ResultRow(recipe_id, run) for run in known if run.recipe == recipe_id and run.dataset in (None, own)]
         rows += mine or ([ResultRow(recipe_id, None)] if every_recipe else [])
-    return rows
+    others = [run for run in known if run.dataset not in (None, recipes.get(run.recipe).dataset)]
+    return rows + [ResultRow(run.recipe, run) for run in
+                   sorted(others, key=lambda run: (run.dataset, recipes.RECIPE_IDS.index(run.recipe)))]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from core import recipes
+from core import datasets, recipes
 from core.artifacts.card import Card, CardError
 from core.artifacts.files import sha256_file
 from core.paths import REFERENCE_DIR, TRAINED_DIR, runs_dir
@@ -37,14 +37,20 @@ class RunInfo:
 
     @property
     def recipe(self) -> str:
-        return self.card.recipe if self.card else self.name
+        """The card's recipe; without a card, what the folder's name says (trained/<dataset>-<recipe>/)."""
+        if self.card:
+            return self.card.recipe
+        return self.name if self.name in recipes.RECIPES else self.name.rpartition("-")[2]
 
     @property
     def dataset(self) -> str | None:
-        """The data set it learned from: its card's, else (no card) its recipe's."""
+        """The data the model learned from: the card's; without a card, the folder's name's."""
         if self.card:
             return self.card.dataset
-        return recipes.RECIPES[self.name].dataset if self.name in recipes.RECIPES else None
+        if self.name in recipes.RECIPES:
+            return recipes.RECIPES[self.name].dataset
+        prefix, _, recipe = self.name.rpartition("-")
+        return prefix if prefix and recipe in recipes.RECIPES else None
 
 
 def _finite_history(history: dict) -> Reason | None:
@@ -129,16 +135,17 @@ def finished_runs(recipe_id: str | None = None, root: Path | None = None) -> lis
 def models(dataset: str | None = None, trained: Path | None = None,
            root: Path | None = None) -> tuple[list[RunInfo], list[RunInfo]]:
     """What the app can show: (the shipped models in trained/, usable or not: the chapter's data
-    sets first, each in the chapter's order, then other data sets' (trained/ccsn-<recipe>/) by
+    sets first, each in the chapter's order, then other data sets' (trained/<data set>-<recipe>/) by
     name; the user's finished runs, newest first), of one dataset or of all."""
-    order = {recipe_id: i for i, recipe_id in enumerate(recipes.RECIPE_IDS)}
-    chapter = {recipe.dataset for recipe in recipes.RECIPES.values()}
+    def chapter_order(info: RunInfo):  # the book's data sets first, then the others by name; recipes in order
+        first = datasets.CHAPTER.index(info.dataset) if info.dataset in datasets.CHAPTER else len(datasets.CHAPTER)
+        return first, info.dataset or "", recipes.RECIPE_IDS.index(info.recipe)
+
     shipped = [info for info in list_runs(trained or TRAINED_DIR)
-               if info.recipe in order and info.dataset and dataset in (None, info.dataset)]
-    shipped.sort(key=lambda info: (info.dataset not in chapter, "" if info.dataset in chapter else info.dataset,
-                                   order[info.recipe], info.name))
-    return (shipped, [info for info in finished_runs(root=root) if info.recipe in order
-                      and dataset in (None, info.dataset)])
+               if info.recipe in recipes.RECIPES and info.dataset and dataset in (None, info.dataset)]
+    return (sorted(shipped, key=chapter_order),
+            [info for info in finished_runs(root=root) if info.recipe in recipes.RECIPES
+             and dataset in (None, info.dataset)])
 
 
 def sources_for(recipe_id: str, root: Path | None = None) -> list[RunInfo]:

@@ -69,11 +69,11 @@ def _names(root: Path, classes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     except FileNotFoundError:
         given = {}
     except (OSError, ValueError) as error:
-        raise DataFolderError(Reason(Code.NAMES_INVALID, f"{path} is not valid JSON ({error}): expected "
-                                     '{"<class folder>": {"en": "...", "zh-TW": "..."}, ...}', path=str(path))) from error
+        raise DataFolderError(Reason(Code.NAMES_FILE_INVALID, f"{path} is not valid JSON ({error}): expected "
+                                     '{"<class folder>": {"en": "...", "zh-TW": "..."}, ...}', file=str(path))) from error
     if not isinstance(given, dict):
-        raise DataFolderError(Reason(Code.NAMES_INVALID, f"{path} must map each class folder to its names per language",
-                                     path=str(path)))
+        raise DataFolderError(Reason(Code.NAMES_FILE_INVALID, f"{path} must map each class folder to its names per "
+                                     'language: {"<class folder>": {"en": "...", "zh-TW": "..."}, ...}', file=str(path)))
     return {language: tuple(str((given.get(c) or {}).get(language) or c) if isinstance(given.get(c), dict) else c
                             for c in classes) for language in LANGUAGES}
 
@@ -82,7 +82,8 @@ def scan(root: str | Path) -> Scan:
     """The classes and images of a labelled folder; DataFolderError says what is wrong with it."""
     root = Path(root)
     if not root.is_dir():
-        raise DataFolderError(f"{root} is not a folder: expected one folder per class, each holding its images")
+        raise DataFolderError(Reason(Code.NOT_A_FOLDER, f"{root} is not a folder: expected one folder per class, "
+                                     "each holding its images", folder=str(root)))
     ignored: list[Path] = []
     top = _class_folders(root)
     if len(top) == 1 and _class_folders(top[0]) and not any(p.suffix.lower() in IMAGE_SUFFIXES for p in root.iterdir()):
@@ -99,14 +100,15 @@ def scan(root: str | Path) -> Scan:
     ignored += [p for p in root.iterdir() if p.is_file() and p.name != NAMES_FILE]
     classes = tuple(sorted(files))
     if len(classes) < 2:
-        raise DataFolderError(Reason(Code.TOO_FEW_CLASSES, f"{root} holds {len(classes)} class folder(s) "
-                                     f"({', '.join(classes) or 'none'}): a classifier needs two or more, one folder "
-                                     "per class", folder=str(root), count=len(classes)))
+        raise DataFolderError(Reason(
+            Code.TOO_FEW_CLASSES, f"{root} holds {len(classes)} class folder(s) ({', '.join(classes) or 'none'}): "
+            "a classifier needs two or more, one folder per class", folder=str(root), count=len(classes),
+            classes=", ".join(classes) or "–"))
     empty = [c for c in classes if not files[c]]
     if empty:
-        raise DataFolderError(Reason(Code.CLASS_EMPTY, f"{root}: class folder(s) {', '.join(empty)} hold no images "
+        raise DataFolderError(Reason(Code.CLASSES_EMPTY, f"{root}: class folder(s) {', '.join(empty)} hold no images "
                                      f"({', '.join(IMAGE_SUFFIXES)}): add photos or remove the folder",
-                                     folder=", ".join(str(root / c) for c in empty)))
+                                     folder=str(root), classes=", ".join(empty)))
     return Scan(root, classes, files, splits, ignored, _names(root, classes))
 
 

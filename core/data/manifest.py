@@ -15,11 +15,12 @@ from pathlib import Path
 
 from core.data.check import Report
 from core.data.folders import SPLITS, DataFolderError
-from core.paths import REPO
+from core.paths import MANIFEST_NAME, REPO
 from core.reasons import Code, Reason
 
 FRACTIONS = (0.7, 0.15, 0.15)  # train, validation, test
-MANIFEST_NAME = "split.json"  # in a run dir: the manifest of the data it saw
+MODES = ("clean", "random")  # "random": what most published splits do (copies and conflicts ignored), to
+# measure the leak's inflation (bench/leak.py); never the default
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Manifest:
     left_out: list[str]  # label conflicts, relative to root
     duplicate_groups: int  # groups of copies kept together
     presplit: bool  # the folder's own train/validation/test was used
+    mode: str = "clean"  # one of MODES
 
     def counts(self) -> dict[str, dict[str, int]]:
         return {split: {c: len(files) for c, files in by_class.items()} for split, by_class in self.files.items()}
@@ -38,15 +40,26 @@ class Manifest:
     def to_json(self) -> dict:
         return {"root": self.root, "classes": list(self.classes), "seed": self.seed, "presplit": self.presplit,
                 "fractions": list(FRACTIONS), "counts": self.counts(), "duplicate_groups": self.duplicate_groups,
-                "left_out": self.left_out, "files": self.files}
+                "left_out": self.left_out, "mode": self.mode, "files": self.files}
 
 
-def split(report: Report, seed: int = 0, splits: dict | None = None) -> Manifest:
+def split(report: Report, seed: int = 0, splits: dict | None = None, mode: str = "clean") -> Manifest:
     """Deal the report's photos to train/validation/test. `splits` (image -> split) keeps a
-    pre-split folder's own sides, still leaving conflicts out."""
-    conflicted = {p.path for g in report.conflicts for p in g}
+    pre-split folder's own sides, still leaving conflicts out. mode "random" deals every photo
+    on its own, copies and conflicts included: the leaky split, kept only to measure the leak."""
+    if mode not in MODES:
+        raise ValueError(f"unknown split mode {mode!r}; choose one of: {', '.join(MODES)}")
+    leaky = mode == "random"
+    unreadable = [c for c in report.classes if report.counts[c]
+                  and not any(p.problem is None for p in report.photos if p.label == c)]
+    if unreadable:
+        raise DataFolderError(Reason(
+            Code.CLASSES_UNREADABLE, f"{report.root}: none of the images in {', '.join(unreadable)} can be read "
+            "(the data check lists why): replace them with readable photos or remove the folder",
+            folder=str(report.root), classes=", ".join(unreadable)))
+    conflicted = set() if leaky else {p.path for g in report.conflicts for p in g}
     readable = [p for p in report.photos if p.problem is None and p.path not in conflicted]
-    group_of = {p.path: i for i, g in enumerate(report.groups) for p in g}
+    group_of = {} if leaky else {p.path: i for i, g in enumerate(report.groups) for p in g}
     units: dict[object, list] = {}
     for photo in readable:
         units.setdefault(group_of.get(photo.path, photo.path), []).append(photo)
@@ -62,14 +75,16 @@ def split(report: Report, seed: int = 0, splits: dict | None = None) -> Manifest
             side = splits.get(group[0].path, "train") if splits else max(SPLITS, key=lambda s: want[s] - have[s])
             files[side][label] += [str(p.path.relative_to(report.root)) for p in group]
             have[side] += len(group)
-    short = [f"{label} ({sum(len(files[s][label]) for s in SPLITS)} images)" for label in report.classes
-             if any(not files[s][label] for s in SPLITS)]
+    short = {label: sum(len(files[s][label]) for s in SPLITS) for label in report.classes
+             if any(not files[s][label] for s in SPLITS)}
     if short:
-        raise DataFolderError(Reason(Code.SPLIT_TOO_SMALL, f"too few usable images to give every split some of: "
-                                     f"{', '.join(short)}; each class needs at least 3 distinct photos (7 or more "
-                                     "for a useful test)", classes=", ".join(short)))
+        raise DataFolderError(Reason(
+            Code.TOO_FEW_TO_SPLIT, "too few usable images to give every split some of: "
+            f"{', '.join(f'{c} ({n} images)' for c, n in short.items())}; each class needs at least "
+            f"{len(SPLITS)} distinct photos (7 or more for a useful test): add photos",
+            classes=", ".join(f"{c} ({n})" for c, n in short.items()), needed=len(SPLITS)))
     return Manifest(str(report.root), report.classes, seed, files,
-                    sorted(str(p.relative_to(report.root)) for p in conflicted), len(report.groups), bool(splits))
+                    sorted(str(p.relative_to(report.root)) for p in conflicted), len(report.groups), bool(splits), mode)
 
 
 def held_out(run_dir: Path, classes: tuple[str, ...], data_root: Path | None = None) -> list[tuple[Path, int]] | None:

@@ -2,6 +2,8 @@
 preprocessing are layers inside the model, so the exported ONNX graph needs nothing else."""
 from __future__ import annotations
 
+import re
+
 from core.recipes import BASES, Recipe
 from core.training import bases
 
@@ -42,9 +44,9 @@ def _output_layer(recipe: Recipe):
     from keras import layers
 
     data = recipe.data
-    if data.output == "sigmoid":
-        return layers.Dense(1, activation="sigmoid", name=f"{data.display_names['en'][1].lower()}_probability",
-                            dtype="float32")
+    if data.output == "sigmoid":  # a user's class may be "sunny day ☀️" or "a/b": Keras names allow neither
+        name = re.sub(r"\W+", "_", data.display_names["en"][1].lower()).strip("_") or "second_class"
+        return layers.Dense(1, activation="sigmoid", name=f"{name}_probability", dtype="float32")
     return layers.Dense(len(data.classes), activation="softmax", name="probabilities", dtype="float32")
 
 

@@ -7,7 +7,6 @@ A killed run therefore leaves a resumable dir that the app does not show as fini
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import platform
@@ -24,6 +23,7 @@ from core.artifacts.files import atomic_write_json, sha256_file
 from core.artifacts.log import Event, Phase, RunLog
 from core.artifacts.rundir import HISTORY_KEYS, new_run_dir
 from core.data import folders, pipeline
+from core.paths import MANIFEST_NAME
 from core.reasons import Code, Reason, reason_of
 from core.recipes import Recipe
 
@@ -125,12 +125,14 @@ class Splits:
     check: dict | None = None  # a labelled folder's data check and split (core.data.check, .manifest)
 
 
-def load_data(recipe: Recipe, data_dir, log: RunLog, run: Path | None = None, seed: int = 0) -> Splits:
-    """Phase "data": the recipe's splits, decoded with the serving path's preprocessing."""
+def load_data(recipe: Recipe, data_dir, log: RunLog, run: Path | None = None, seed: int = 0,
+              split_mode: str = "clean") -> Splits:
+    """Phase "data": the recipe's splits, decoded with the serving path's preprocessing
+    (`split_mode`: a labelled folder's, core.data.manifest.MODES)."""
     log(Event.PHASE, name=Phase.DATA)
     data = recipe.data
     if data.layout == "labelled":
-        return _load_labelled(data, data_dir, log, run, seed)
+        return _load_labelled(data, data_dir, log, run, seed, split_mode)
     if data.layout == "keras_npz":
         path = folders.mnist_path(data_dir)
         (x, y), (x_test, y_test) = folders.load_mnist(data_dir)
@@ -148,25 +150,28 @@ def load_data(recipe: Recipe, data_dir, log: RunLog, run: Path | None = None, se
     return Splits(*((s.x, s.y) for s in splits), fingerprint, skipped)
 
 
-def _load_labelled(data, data_dir, log: RunLog, run: Path | None, seed: int) -> Splits:
+def _load_labelled(data, data_dir, log: RunLog, run: Path | None, seed: int, split_mode: str) -> Splits:
     """A user's labelled folder: checked, split without leaks (copies together, label conflicts
     left out), the manifest kept in the run dir (split.json), each split decoded."""
     from core.data import check, labelled, manifest
 
     found = labelled.scan(data_dir)
     report = check.check(found.root, found)
-    chosen = manifest.split(report, seed, found.splits)
+    chosen = manifest.split(report, seed, found.splits, split_mode)
     if run is not None:
-        atomic_write_json(run / manifest.MANIFEST_NAME, chosen.to_json())
+        atomic_write_json(run / MANIFEST_NAME, chosen.to_json())
     decoded = []
     for side in folders.SPLITS:
         pairs = [(found.root / f, label) for label, name in enumerate(data.classes) for f in chosen.files[side][name]]
         decoded.append(folders.decode([p for p, _ in pairs], np.array([y for _, y in pairs]), data.image_size,
                                       f"decode {side}"))
     skipped = [f"{p}: {why}" for d in decoded for p, why in d.skipped]
-    summary = {"root": str(found.root), "images": found.images, "unreadable": len(report.unreadable),
-               "duplicate_groups": len(report.groups), "label_conflicts": len(report.conflicts),
-               "left_out": len(chosen.left_out), "split": chosen.counts(), "seed": seed, "presplit": chosen.presplit}
+    summary = {"root": str(found.root), "classes": list(found.classes), "display_names": found.display_names,
+               "images": found.images, "unreadable": len(report.unreadable),
+               "duplicate_groups": len(report.groups), "exact_groups": len(report.exact),
+               "label_conflicts": len(report.conflicts), "conflicts": report.to_json()["conflicts"],
+               "left_out": len(chosen.left_out), "split": chosen.counts(), "split_mode": split_mode,
+               "manifest": MANIFEST_NAME, "seed": seed, "presplit": chosen.presplit}
     log(Event.WARNING, message=f"data check: {len(report.groups)} groups of copies kept together, "
                                f"{len(chosen.left_out)} photos under two classes left out")
     return Splits(*((d.x, d.y) for d in decoded), folders.fingerprint([p for d in decoded for p in d.paths]),
@@ -191,7 +196,7 @@ def resolve(recipe: Recipe, data_dir) -> Recipe:
             raise not_the_book from None
     dataset = datasets.labelled(found.root.name, found.classes, found.display_names)
     datasets.register(dataset)
-    return dataclasses.replace(recipe, dataset=dataset.id)
+    return recipes.on_data(recipe, dataset.id)
 
 
 def compile_model(model, recipe: Recipe):
@@ -344,7 +349,7 @@ def _open_run(recipe: Recipe, out: Path | None, resume: bool) -> tuple[Path, dic
 def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None, data_dir=None,
           out: Path | None = None, seed: int = 0, start_from: Path | None = None,
           resume: bool = False, base_weights: bool = True, verbose: int = 1, precision: str | None = None,
-          to_onnx: bool = True) -> Path:
+          to_onnx: bool = True, split_mode: str = "clean") -> Path:
     """Train, export, evaluate, write the card; return the run dir. `resume` continues a killed
     run in `out`. Reads top to bottom as the log tells it: data, model, features, train,
     export, evaluate. Runs under whichever Keras backend is loaded ($KERAS_BACKEND);
@@ -374,7 +379,7 @@ def train(recipe_id: str, *, base: str | None = None, epochs: int | None = None,
         keras.config.set_dtype_policy(machine["precision"])
         log(Event.START, recipe=recipe.id, base=base, epochs=recipe.epochs, resume=bool(state),
             backend=keras.backend.backend(), device=machine["device"], precision=machine["precision"])
-        splits = load_data(recipe, data_dir, log, run, seed)
+        splits = load_data(recipe, data_dir, log, run, seed, split_mode)
         model = start_model(recipe, base, log, run=run, resumed=bool(state), start_from=start_from,
                             base_weights=base_weights)
         history = json.loads((run / "history.json").read_text()) if state else {}
