@@ -13,7 +13,7 @@ from pages import _theme as theme
 from pages._i18n import t
 from pages._results import evaluation, load
 
-MATRIX_HEIGHT = 560  # px: 11 classes' cells still hold their counts at 1280x720
+MATRIX_HEIGHT = 640  # px, the page's full width: 11 classes' cells still hold their counts at 1280x720
 
 
 def test_photos(info, predictor) -> list | None:
@@ -51,18 +51,34 @@ def matrix_figure(confusion, names: list[str], chosen: tuple[int, int] | None = 
     """Counts, rows the truth and columns the model's answer, the chosen cell outlined; the
     numbers shrink from the title size to the cell size as the classes grow."""
     n = len(names)
-    font = theme.TITLE_FONT if n <= 4 else theme.FONT if n <= 8 else theme.CELL_FONT
+    font = theme.TITLE_FONT if n <= 4 else theme.FONT if n <= 12 else theme.CELL_FONT
     fig = go.Figure(go.Heatmap(z=confusion, x=names, y=names, colorscale=theme.INPUT, showscale=False,
                                text=[[str(v) for v in row] for row in confusion], texttemplate="%{text}",
-                               textfont=font, xgap=1, ygap=1,
-                               hovertemplate=f"{t('evaluate.truth')}: %{{y}}<br>{t('evaluate.answer')}: %{{x}}"
-                                             "<br>%{z}<extra></extra>"))
+                               textfont=font, xgap=1, ygap=1, hoverinfo="skip"))
+    cells = [(i, j) for i in range(n) for j in range(n)]  # invisible points on the cells carry the hover and
+    fig.add_scatter(x=[names[j] for _, j in cells], y=[names[i] for i, _ in cells], mode="markers",  # the click:
+                    customdata=[confusion[i][j] for i, j in cells], showlegend=False,  # a heatmap's own clicks
+                    marker={"symbol": "square", "size": 30, "opacity": 0.01, "color": theme.INK},  # reach no
+                    hovertemplate=f"{t('evaluate.truth')}: %{{y}}<br>{t('evaluate.answer')}: %{{x}}"  # Streamlit
+                                  "<br>%{customdata}<extra></extra>")  # selection (its issue 8760)
     if chosen:
         truth, answer = chosen
         fig.add_shape(type="rect", x0=answer - 0.5, x1=answer + 0.5, y0=truth - 0.5, y1=truth + 0.5,
                       line={"color": theme.INK, "width": 3})
-    fig.update_xaxes(title=t("evaluate.answer"), side="top", tickangle=-45 if n > 6 else 0, type="category")
-    fig.update_yaxes(title=t("evaluate.truth"), autorange="reversed", type="category")
+    fig.update_xaxes(title=t("evaluate.answer"), side="top", tickangle=-30 if n > 6 else 0, type="category",
+                     tickmode="array", tickvals=names)  # every class named, none skipped for room
+    fig.update_yaxes(title=t("evaluate.truth"), autorange="reversed", type="category", tickmode="array", tickvals=names)
     height = 340 if n <= 2 else MATRIX_HEIGHT
     return fig.update_layout(height=height, font=theme.FONT, template="plotly_white",
                              margin={"l": 10, "r": 10, "t": 10, "b": 10})
+
+
+def clicked(key: str, n: int) -> tuple[int, int] | None:
+    """The cell (truth, answer) of a new click on the matrix drawn with `key`, once; None when
+    nothing new was clicked."""
+    points = ((st.session_state.get(key) or {}).get("selection") or {}).get("points") or []
+    index = points[0].get("point_index") if points and points[0].get("curve_number") == 1 else None
+    if index is None or st.session_state.get(f"{key}_seen") == index:
+        return None
+    st.session_state[f"{key}_seen"] = index
+    return divmod(int(index), n)

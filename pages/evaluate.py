@@ -60,14 +60,24 @@ cells[3].metric(t("evaluate.classes"), len(names))
 
 pairs = [(i, j) for i in range(len(names)) for j in range(len(names))]
 worst = max((p for p in pairs if p[0] != p[1]), key=lambda p: confusion[p[0]][p[1]], default=(0, 0))
-left, right = st.columns([3, 2], gap="medium")
+picker = {f"{i},{j}": t("evaluate.cell", truth=names[i], answer=names[j], n=confusion[i][j]) for i, j in pairs}
+cell_key = f"evaluate_cell_{info.path}_{result is not None}"  # a new matrix, its own worst cell first
+click = _evaluation.clicked("evaluate_matrix", len(names))
+if click or cell_key not in st.session_state:
+    st.session_state[cell_key] = "{},{}".format(*(click or worst))
+truth, answer = (int(v) for v in st.session_state[cell_key].split(","))
+st.plotly_chart(_evaluation.matrix_figure(confusion, names, (truth, answer)), theme=None, on_select="rerun",
+                selection_mode="points", config={"displayModeBar": False}, key="evaluate_matrix")
+left, right = st.columns(2, gap="medium")
 with left:
-    picker = {f"{i},{j}": t("evaluate.cell", truth=names[i], answer=names[j], n=confusion[i][j]) for i, j in pairs}
-    chosen = st.selectbox(t("evaluate.choose_cell"), list(picker), index=pairs.index(worst), format_func=picker.get,
-                          key=f"evaluate_cell_{info.path}_{result is not None}")  # a new matrix, its own worst cell
-    truth, answer = (int(v) for v in chosen.split(","))
-    st.plotly_chart(_evaluation.matrix_figure(confusion, names, (truth, answer)), theme=None,
-                    config={"displayModeBar": False}, key="evaluate_matrix")
+    st.selectbox(t("evaluate.choose_cell"), list(picker), format_func=picker.get, key=cell_key,
+                 help=t("evaluate.choose_cell_help"))
+    if result is None:
+        st.info(t("evaluate.photos_need_data"))
+    elif shown := result.cell(truth, answer)[:SHOWN_PHOTOS]:
+        st.image([str(path) for path in shown], width=120, caption=[path.name for path in shown])
+    else:
+        st.caption(t("evaluate.empty_cell"))
 with right:
     column = {key: t(f"evaluate.col.{key}") for key in ("class", "precision", "recall", "f1", "photos")}
     st.dataframe([{column["class"]: name, column["precision"]: numbers["precision"][i],
@@ -77,13 +87,3 @@ with right:
                  column_config={column[k]: st.column_config.NumberColumn(format="%.2f")
                                 for k in ("precision", "recall", "f1")})
     st.caption(t("evaluate.table_note"))
-
-st.subheader(t("evaluate.cell", truth=names[truth], answer=names[answer], n=confusion[truth][answer]))
-if result is None:
-    st.info(t("evaluate.photos_need_data"))
-else:
-    shown = result.cell(truth, answer)[:SHOWN_PHOTOS]
-    if shown:
-        st.image([str(path) for path in shown], width=150, caption=[path.name for path in shown])
-    else:
-        st.caption(t("evaluate.empty_cell"))
