@@ -25,7 +25,7 @@ def chosen(dataset: str, key: str) -> list:
     shipped, own = models(dataset)
     runs = {str(info.path): info for info in own}
     names = {path: label(info) for path, info in runs.items()}  # format_funcs get plain lookups
-    picked = st.multiselect(t("predict.runs"), list(runs), default=list(runs)[:1], key=key,
+    picked = st.multiselect(t("predict.runs"), list(runs), default=list(runs)[:1], key=key, bind="query-params",
                             format_func=names.get) if runs else []
     if not shipped and not runs:
         st.info(t("predict.no_models"))
@@ -84,7 +84,8 @@ def details(judged: list, image: Image.Image) -> None:
 
 st.title(t("predict.title"))
 st.markdown(t("predict.intro"))
-photo_tab, digit_tab, batch_tab = st.tabs([t("predict.tab.photo"), t("predict.tab.digit"), t("predict.tab.batch")])
+photo_tab, digit_tab, batch_tab = st.tabs([t("predict.tab.photo"), t("predict.tab.digit"), t("predict.tab.batch")],
+                                           key="predict_tab", bind="query-params")
 
 with photo_tab:
     controls, board = st.columns([1, 2], gap="large")
@@ -97,7 +98,7 @@ with photo_tab:
         except ModelUnavailable:
             pass  # verdict_row() shows why, beside the other models
     with controls:
-        camera = st.toggle(t("predict.camera"), key="use_camera")
+        camera = st.toggle(t("predict.camera"), key="use_camera", bind="query-params")
         upload = (st.camera_input(t("predict.camera_label")) if camera
                   else st.file_uploader(t("predict.upload", mb=MAX_FILE_MB), type=PHOTO_TYPES, key="photo"))
         image = read(upload) if upload else None
@@ -121,14 +122,15 @@ with digit_tab:
     ready = [info for info in digit_models if info.ok]
     if ready:
         names = {str(i.path): label(i) for i in ready}
-        picked = st.selectbox(t("predict.digit.model"), list(names), format_func=names.get) if len(ready) > 1 else None
+        picked = st.selectbox(t("predict.digit.model"), list(names), format_func=names.get, key="digit_model",
+                              bind="query-params") if len(ready) > 1 else None
         info = next((i for i in ready if str(i.path) == picked), ready[0])
         left, right = st.columns(2)
         with left:
             drawn = None
             how = {key: t(f"predict.digit.{key}") for key in ("draw", "upload")}
             if st.segmented_control(t("predict.digit.how"), list(how), default="draw", key="digit_how",
-                                    required=True, format_func=how.get) == "upload":
+                                    required=True, format_func=how.get, bind="query-params") == "upload":
                 digit_upload = st.file_uploader(t("predict.digit.upload_label", mb=MAX_FILE_MB), type=PHOTO_TYPES,
                                                 key="digit_file")
                 digit_image = read(digit_upload) if digit_upload else None
