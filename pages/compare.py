@@ -8,7 +8,7 @@ from core.artifacts.rundir import load_reference
 from core.explainers import curves
 from core.explainers.story import BOOK_BASE, STORY, Facts, Step
 from pages import _share as share
-from pages._i18n import t
+from pages._i18n import explain, t
 from pages._results import curves_figure, label, models
 
 st.title(t("compare.title"))
@@ -103,7 +103,7 @@ def table_row(row: ResultRow) -> dict:
     if row.ok:
         model, epochs = label(row.run), row.epochs("⚠️")
     elif row.run:
-        model, epochs = label(row.run), t("compare.unavailable", reason=row.problem)
+        model, epochs = label(row.run), t("compare.unavailable", reason=explain(row.problem))
     else:
         model, epochs = t(f"recipe.{row.recipe}"), t("compare.not_trained")
     return {

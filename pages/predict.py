@@ -12,7 +12,7 @@ from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, BadImage, open_imag
 from core.explainers import digits
 from core.serving.inference import ModelUnavailable
 from pages import _canvas
-from pages._i18n import t
+from pages._i18n import explain, t
 from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
@@ -57,7 +57,7 @@ def verdict_row(info, image: Image.Image, key: str):
         try:
             model = load(info)
         except ModelUnavailable as error:
-            answer.warning(t("predict.unavailable", reason=str(error)))
+            answer.warning(t("predict.unavailable", reason=explain(error)))
             return None
         prediction = model.predict(image)
         names = display_names(model.display_names)
@@ -118,7 +118,7 @@ with photo_tab:
 with digit_tab:
     digit_models = chosen("mnist", "digit_runs")
     for info in (info for info in digit_models if not info.ok):
-        st.warning(t("predict.unavailable", reason=f"{label(info)}: {info.problem}"))
+        st.warning(t("predict.unavailable", reason=f"{label(info)}: {explain(info.problem)}"))
     ready = [info for info in digit_models if info.ok]
     if ready:
         names = {str(i.path): label(i) for i in ready}
@@ -154,7 +154,7 @@ with batch_tab:
         root = cats_dogs_root()
     except DataFolderError as error:
         root = None
-        st.info(t("predict.batch.no_data", reason=str(error)))
+        st.info(t("predict.batch.no_data", reason=explain(error)))
     ready = [info for info in photo_models if info.ok]
     if root and ready and st.button(t("predict.batch.run"), type="primary", key="batch_run"):
         st.session_state["batch_on"] = True
@@ -166,7 +166,7 @@ with batch_tab:
                 result = evaluation(info, root, lambda done, total: bar.progress(
                     done / total, text=t("predict.batch.progress", done=done, total=total)))
             except ModelUnavailable as error:
-                st.warning(t("predict.unavailable", reason=str(error)))
+                st.warning(t("predict.unavailable", reason=explain(error)))
                 continue
             finally:
                 bar.empty()
