@@ -2,6 +2,7 @@
 computation in core/."""
 import streamlit as st
 
+from pages import _share
 from pages._i18n import language_switch, t
 from pages._registry import HOME, sections
 
@@ -15,4 +16,5 @@ navigation = st.navigation({
                                           default=page == HOME) for page in pages]
     for section, pages in sections().items()
 })
+_share.control()
 navigation.run()

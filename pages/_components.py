@@ -10,6 +10,7 @@ from plotly.subplots import make_subplots
 
 from core.data.images import MAX_FILE_MB, BadImage, open_image, prepare_image
 from core.explainers import mechanics
+from pages import _share as share
 from pages import _theme as theme
 from pages._i18n import t
 
@@ -160,32 +161,31 @@ def photo_upload(key: str, missing: str):
 def input_picker(key: str) -> np.ndarray:
     """A 2-D input: a sample digit, one channel of an uploaded photo, or an editable grid."""
     sources = ("digit", "photo", "grid")
-    source = st.segmented_control(t("components.source"), sources, default="digit", required=True,
-                                  key=f"{key}.source", format_func=names("components.source", sources))
+    source = share.choice(t("components.source"), sources, default="digit", key=f"{key}.source",
+                          format_func=names("components.source", sources))
     if source == "grid":
         edited = st.data_editor(DEFAULT_GRID, key=f"{key}.grid", hide_index=False)
         return np.nan_to_num(np.asarray(edited, dtype=float))
     if source == "photo":
         channels = ("grey", "R", "G", "B")
-        channel = st.segmented_control(t("components.channel"), channels, default="grey", required=True,
-                                       key=f"{key}.channel", format_func=names("components.channel", channels))
+        channel = share.choice(t("components.channel"), channels, default="grey", key=f"{key}.channel",
+                               format_func=names("components.channel", channels))
         photo = photo_upload(f"{key}.upload", "components.photo_missing")
         if photo is not None:
             pixels = prepare_image(photo, (PHOTO_SIDE, PHOTO_SIDE), grey=channel == "grey")
             return pixels[..., 0 if channel == "grey" else "RGB".index(channel)].astype(float)
-    digit = st.select_slider(t("components.digit"), list(range(10)), value=7, key=f"{key}.digit")
+    digit = st.select_slider(t("components.digit"), list(range(10)), value=7, key=f"{key}.digit", bind="query-params")
     return mechanics.sample_digit(digit).astype(float)
 
 
 def kernel_picker(key: str, sizes=(3, 5), default: str = "identity") -> np.ndarray:
     """A kernel: a preset, then editable cell by cell."""
-    size = sizes[0] if len(sizes) == 1 else st.segmented_control(
-        t("components.window"), sizes, default=sizes[0], required=True, key=f"{key}.size",
-        format_func=lambda s: f"{s}×{s}")
+    size = sizes[0] if len(sizes) == 1 else share.choice(
+        t("components.window"), sizes, default=sizes[0], key=f"{key}.size", format_func=lambda s: f"{s}×{s}")
     presets = [name for name, kernel in mechanics.KERNEL_PRESETS.items() if kernel.shape[0] == size]
     name = st.selectbox(t("components.preset"), presets, key=f"{key}.preset.{size}",
                         index=presets.index(default) if default in presets else 0,
-                        format_func=names("components.kernel", presets))
+                        format_func=names("components.kernel", presets), bind="query-params")
     edited = st.data_editor(np.array(mechanics.KERNEL_PRESETS[name]), key=f"{key}.kernel.{name}",
                             column_config={str(i): st.column_config.NumberColumn(format="%.3g")
                                            for i in range(size)})
@@ -210,7 +210,7 @@ def stepper(key: str, shape: tuple[int, int], draw, start: tuple[int, int] = (0,
     def frame():
         if playing:
             st.session_state[step_key] = st.session_state[step_key] % count + 1
-        step = st.slider(t("components.step", count=count), 1, count, key=step_key)
+        step = st.slider(t("components.step", count=count), 1, count, key=step_key, bind="query-params")
         draw(*divmod(step - 1, cols))
 
     frame()

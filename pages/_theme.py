@@ -43,3 +43,4 @@ def run_colour(recipe: str, kind: str) -> str:
 
 # a figure's title where Streamlit's theme is skipped (the explainers' figures), as that theme draws it
 HEADING = {"font": {**TITLE_FONT, "family": FAMILY, "weight": 600}, "x": 0, "xanchor": "left"}
+QR_DARK, QR_LIGHT = "#000000", "#ffffff"  # a QR code's modules and quiet zone: full contrast, as phone scanners expect

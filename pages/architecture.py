@@ -18,14 +18,14 @@ st.title(t("architecture.title"))
 st.markdown(t("architecture.intro"))
 
 choice = st.columns(2)
-recipe_id = choice[0].selectbox(t("architecture.recipe"), recipes.RECIPE_IDS, key="architecture.recipe",
+recipe_id = choice[0].selectbox(t("architecture.recipe"), recipes.RECIPE_IDS, key="architecture.recipe", bind="query-params",
                                 format_func=ui.names("recipe", recipes.RECIPE_IDS))
 recipe = recipes.get(recipe_id)
 base = None
 if recipe.pretrained:
     served = shipped_bases()
     default = next(iter(served), recipes.DEFAULT_BASE)  # the base of the models a class sees
-    base = choice[1].selectbox(t("architecture.base"), recipes.BASES, key="architecture.base",
+    base = choice[1].selectbox(t("architecture.base"), recipes.BASES, key="architecture.base", bind="query-params",
                                index=list(recipes.BASES).index(default),
                                format_func=ui.names("architecture.base", recipes.BASES))
     groups = [t("architecture.served_group", base=t(f"architecture.base_name.{name}"),

@@ -10,6 +10,7 @@ from core.data import augment, folders
 from core.data.images import open_image, prepare_image
 from core.recipes import BOOK_AUGMENTATION, Augmentation
 from pages import _components as ui
+from pages import _share as share
 from pages._i18n import t
 
 SIDE = recipes.get("scratch_augmented").input_shape[0]  # what training augments
@@ -30,31 +31,30 @@ def book_values() -> None:
         st.session_state[f"augmentation.{name}"] = getattr(BOOK_AUGMENTATION, name)
 
 
-for name in FIELDS:
-    st.session_state.setdefault(f"augmentation.{name}", getattr(BOOK_AUGMENTATION, name))
-
 st.title(t("augmentation.title"))
 st.markdown(t("augmentation.intro"))
 
 controls, pictures = st.columns([1, 2], gap="large")
 with controls:
     for name, (low, high, step) in RANGES.items():
-        st.slider(t(f"augmentation.{name}"), low, high, step=step, key=f"augmentation.{name}")
-    st.checkbox(t("augmentation.horizontal_flip"), key="augmentation.horizontal_flip")
-    st.selectbox(t("augmentation.fill_mode"), FILL_MODES, key="augmentation.fill_mode")
+        st.slider(t(f"augmentation.{name}"), low, high, getattr(BOOK_AUGMENTATION, name), step=step,
+                  key=f"augmentation.{name}", bind="query-params")  # the book's value is the default a link omits
+    st.checkbox(t("augmentation.horizontal_flip"), BOOK_AUGMENTATION.horizontal_flip,
+                key="augmentation.horizontal_flip", bind="query-params")
+    st.selectbox(t("augmentation.fill_mode"), FILL_MODES, FILL_MODES.index(BOOK_AUGMENTATION.fill_mode),
+                 key="augmentation.fill_mode", bind="query-params")
     st.button(t("augmentation.book_values"), on_click=book_values, key="augmentation.reset")
 spec = Augmentation(**{name: st.session_state[f"augmentation.{name}"] for name in FIELDS})
 
 with pictures:
     photos = folders.sample_photos()
     sources = ("sample", "generated", "upload") if photos else ("generated", "upload")
-    source = st.segmented_control(t("augmentation.source"), sources, default=sources[0], required=True,
-                                  key="augmentation.source",
-                                  format_func=ui.names("augmentation.source", sources))
+    source = share.choice(t("augmentation.source"), sources, default=sources[0], key="augmentation.source",
+                          format_func=ui.names("augmentation.source", sources))
     photo = None
     if source == "sample":
         path = st.selectbox(t("augmentation.photo"), photos, format_func=lambda p: p.name,
-                            key="augmentation.photo")
+                            key="augmentation.photo", bind="query-params")
         photo = open_image(path)
     elif source == "upload":
         photo = ui.photo_upload("augmentation.upload", "augmentation.upload_missing")
@@ -62,8 +62,8 @@ with pictures:
 
     original, settings = st.columns([1, 2])
     original.image(picture, caption=t("augmentation.original"), width="stretch")
-    count = settings.slider(t("augmentation.count"), 4, 16, 8, step=4, key="augmentation.count")
-    seed = settings.number_input(t("augmentation.seed"), 0, 10_000, 0, key="augmentation.seed")
+    count = settings.slider(t("augmentation.count"), 4, 16, 8, step=4, key="augmentation.count", bind="query-params")
+    seed = settings.number_input(t("augmentation.seed"), 0, 10_000, 0, key="augmentation.seed", bind="query-params")
     with st.spinner(t("augmentation.working")):
         versions, parts = preview(picture, spec, count, int(seed))
     for start in range(0, count, 4):

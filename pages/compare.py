@@ -9,8 +9,9 @@ from core.artifacts.rundir import load_reference
 from core.datasets import CATS_DOGS
 from core.explainers import curves
 from core.explainers.story import BOOK_BASE, STORY, Facts, Step
+from pages import _share as share
 from pages import _topk
-from pages._i18n import t
+from pages._i18n import explain, t
 from pages._results import curves_figure, label
 
 st.title(t("compare.title"))
@@ -39,9 +40,10 @@ def charts(where: str, keys: list[str], metrics=("accuracy", "loss"), grid: bool
     sidebar, at 1280 x 720, the menu pushed them out of sight)."""
     methods = {method: t(f"compare.smoothing.{method}") for method in curves.SMOOTHING}
     left, right = st.columns(2)
-    smoothing = left.selectbox(t("compare.smoothing"), list(methods), key=f"{where}_smoothing", format_func=methods.get)
+    smoothing = left.selectbox(t("compare.smoothing"), list(methods), key=f"{where}_smoothing", format_func=methods.get,
+                                bind="query-params")
     factor = right.slider(t("compare.factor"), 0.0, 0.95, curves.BOOK_FACTOR, 0.05, disabled=smoothing == "none",
-                          key=f"{where}_factor", help=t("compare.factor_help"))
+                          key=f"{where}_factor", help=t("compare.factor_help"), bind="query-params")
     sets = [SETS[key] for key in keys]
     places = [st.container() for _ in metrics] if grid else st.columns(len(metrics))  # panels need the width
     for place, metric in zip(places, metrics):
@@ -67,12 +69,13 @@ def differences(step: Step, book: Facts, ours: Facts) -> list[str]:
                      book=book[recipe].epochs) for recipe in step.recipes if ours[recipe].epochs != book[recipe].epochs]
 
 
-story_tab, runs_tab, table_tab = st.tabs([t("compare.tab.story"), t("compare.tab.runs"), t("compare.tab.table")])
+story_tab, runs_tab, table_tab = st.tabs([t("compare.tab.story"), t("compare.tab.runs"), t("compare.tab.table")],
+                                          key="compare_tab", bind="query-params")
 
 with story_tab:
     steps = {step.key: f"{n} · {t(f'compare.story.{step.key}.short')}" for n, step in enumerate(STORY, 1)}
-    chosen_step = st.segmented_control(t("compare.story.step"), list(steps), default=STORY[0].key, key="story_step",
-                                       required=True, format_func=steps.get)
+    chosen_step = share.choice(t("compare.story.step"), list(steps), default=STORY[0].key, key="story_step",
+                               format_func=steps.get)
     step = next(s for s in STORY if s.key == chosen_step)
     st.subheader(t(f"compare.story.{step.key}.title"))
     book, ours = facts(step, "book"), facts(step, "shipped")
@@ -92,9 +95,9 @@ with runs_tab:
     default = [k for k in ("shipped:scratch", "shipped:scratch_augmented", "book:scratch", "book:scratch_augmented")
                if k in SETS] if group == CATS_DOGS.id else [k for k in SETS if k.startswith("shipped:")]
     key = "compare_sets" if group == CATS_DOGS.id else f"compare_sets_{group}"  # each group keeps its choice
-    chosen = st.multiselect(t("compare.choose"), list(SETS), default=default, key=key,
+    chosen = st.multiselect(t("compare.choose"), list(SETS), default=default, key=key, bind="query-params",
                             format_func={key: c.label for key, c in SETS.items()}.get)
-    grid = st.toggle(t("compare.grid"), key="compare_grid")
+    grid = st.toggle(t("compare.grid"), key="compare_grid", bind="query-params")
     if chosen:
         charts("runs", chosen, grid=grid)
     else:
@@ -105,7 +108,7 @@ def table_row(row: ResultRow) -> dict:
     if row.ok:
         model, epochs = label(row.run), row.epochs("⚠️")
     elif row.run:
-        model, epochs = label(row.run), t("compare.unavailable", reason=row.problem)
+        model, epochs = label(row.run), t("compare.unavailable", reason=explain(row.problem))
     else:
         model, epochs = t(f"recipe.{row.recipe}"), t("compare.not_trained")
     return {

@@ -56,4 +56,6 @@ cols[1].metric(t("home.provider"), machine["provider"].replace("ExecutionProvide
 cols[2].metric(t("home.cpu"), t("home.cores", n=machine["cores"]))
 cols[3].metric(t("home.version"), machine["version"])
 st.caption(machine["cpu"])
+if not machine["opened"]:
+    st.caption(t("home.provider_untried"))
 st.caption(t("credit.data"))

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.explainers import mechanics
 from pages import _components as ui
+from pages import _share as share
 from pages import _theme as theme
 from pages._i18n import t
 
@@ -14,13 +15,12 @@ st.title(t("padding_stride.title"))
 st.markdown(t("padding_stride.intro"))
 
 controls = st.columns([3, 2, 3, 4])  # the padding buttons' labels are the widest ("valid（不填補）")
-size = controls[0].slider(t("padding_stride.size"), 5, 12, 8, key="padding_stride.size")
-window = controls[1].segmented_control(t("components.window"), (3, 5), default=3, required=True,
-                                       key="padding_stride.window", format_func=lambda w: f"{w}×{w}")
-stride = controls[2].slider(t("padding_stride.stride"), 1, 3, 1, key="padding_stride.stride")
-padding = controls[3].segmented_control(t("components.padding"), mechanics.PADDINGS, default="valid",
-                                        required=True, key="padding_stride.padding",
-                                        format_func=ui.names("components.padding", mechanics.PADDINGS))
+size = controls[0].slider(t("padding_stride.size"), 5, 12, 8, key="padding_stride.size", bind="query-params")
+window = share.choice(t("components.window"), (3, 5), default=3, key="padding_stride.window", place=controls[1],
+                      format_func=lambda w: f"{w}×{w}")
+stride = controls[2].slider(t("padding_stride.stride"), 1, 3, 1, key="padding_stride.stride", bind="query-params")
+padding = share.choice(t("components.padding"), mechanics.PADDINGS, default="valid", key="padding_stride.padding",
+                       place=controls[3], format_func=ui.names("components.padding", mechanics.PADDINGS))
 
 image = mechanics.sample_digit(7, size).astype(float)
 kernel = mechanics.KERNEL_PRESETS[MEAN_KERNEL[window]]

@@ -14,7 +14,7 @@ from core.explainers import digits
 from core.serving.inference import ModelUnavailable
 from pages import _canvas, _topk, _why
 from pages._components import PHOTO, dropzone_limit
-from pages._i18n import t
+from pages._i18n import explain, t
 from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
@@ -26,7 +26,7 @@ def chosen(dataset: str, key: str) -> list:
     shipped, own = models(dataset)
     runs = {str(info.path): info for info in own}
     names = {path: label(info) for path, info in runs.items()}  # format_funcs get plain lookups
-    picked = st.multiselect(t("predict.runs"), list(runs), default=list(runs)[:1], key=key,
+    picked = st.multiselect(t("predict.runs"), list(runs), default=list(runs)[:1], key=key, bind="query-params",
                             format_func=names.get) if runs else []
     if not shipped and not runs:
         st.info(t("predict.no_models"))
@@ -58,7 +58,7 @@ def verdict_row(info, image: Image.Image, key: str):
         try:
             model = load(info)
         except ModelUnavailable as error:
-            answer.warning(t("predict.unavailable", reason=str(error)))
+            answer.warning(t("predict.unavailable", reason=explain(error)))
             return None
         prediction = model.predict(image)
         names = display_names(model.display_names)
@@ -86,7 +86,8 @@ def details(judged: list, image: Image.Image) -> None:
 
 st.title(t("predict.title"))
 st.markdown(t("predict.intro"))
-photo_tab, digit_tab, batch_tab = st.tabs([t("predict.tab.photo"), t("predict.tab.digit"), t("predict.tab.batch")])
+photo_tab, digit_tab, batch_tab = st.tabs([t("predict.tab.photo"), t("predict.tab.digit"), t("predict.tab.batch")],
+                                           key="predict_tab", bind="query-params")
 
 with photo_tab:
     dataset = _topk.choose_dataset()  # cats and dogs unless another data set's models are chosen
@@ -100,7 +101,7 @@ with photo_tab:
         except ModelUnavailable:
             pass  # verdict_row() shows why, beside the other models
     with controls:
-        camera = st.toggle(t("predict.camera"), key="use_camera")
+        camera = st.toggle(t("predict.camera"), key="use_camera", bind="query-params")
         upload = (st.camera_input(t("predict.camera_label")) if camera
                   else st.file_uploader(t("predict.upload", mb=MAX_FILE_MB), type=PHOTO_TYPES, key="photo"))
         dropzone_limit()  # our limit, translated, where Streamlit's dropzone says 200MB
@@ -123,18 +124,19 @@ with photo_tab:
 with digit_tab:
     digit_models = chosen("mnist", "digit_runs")
     for info in (info for info in digit_models if not info.ok):
-        st.warning(t("predict.unavailable", reason=f"{label(info)}: {info.problem}"))
+        st.warning(t("predict.unavailable", reason=f"{label(info)}: {explain(info.problem)}"))
     ready = [info for info in digit_models if info.ok]
     if ready:
         names = {str(i.path): label(i) for i in ready}
-        picked = st.selectbox(t("predict.digit.model"), list(names), format_func=names.get) if len(ready) > 1 else None
+        picked = st.selectbox(t("predict.digit.model"), list(names), format_func=names.get, key="digit_model",
+                              bind="query-params") if len(ready) > 1 else None
         info = next((i for i in ready if str(i.path) == picked), ready[0])
         left, right = st.columns(2)
         with left:
             drawn = None
             how = {key: t(f"predict.digit.{key}") for key in ("draw", "upload")}
             if st.segmented_control(t("predict.digit.how"), list(how), default="draw", key="digit_how",
-                                    required=True, format_func=how.get) == "upload":
+                                    required=True, format_func=how.get, bind="query-params") == "upload":
                 digit_upload = st.file_uploader(t("predict.digit.upload_label", mb=MAX_FILE_MB), type=PHOTO_TYPES,
                                                 key="digit_file")
                 digit_image = read(digit_upload) if digit_upload else None
@@ -158,7 +160,7 @@ with batch_tab:
         root = cats_dogs_root()
     except DataFolderError as error:
         root = None
-        st.info(t("predict.batch.no_data", reason=str(error)))
+        st.info(t("predict.batch.no_data", reason=explain(error)))
     ready = [info for info in photo_models if info.ok and info.dataset == CATS_DOGS.id]
     if root and ready and st.button(t("predict.batch.run"), type="primary", key="batch_run"):
         st.session_state["batch_on"] = True
@@ -170,7 +172,7 @@ with batch_tab:
                 result = evaluation(info, root, lambda done, total: bar.progress(
                     done / total, text=t("predict.batch.progress", done=done, total=total)))
             except ModelUnavailable as error:
-                st.warning(t("predict.unavailable", reason=str(error)))
+                st.warning(t("predict.unavailable", reason=explain(error)))
                 continue
             finally:
                 bar.empty()

@@ -31,23 +31,26 @@ passcode.sidebar()
 
 names = {recipe_id: t(f"recipe.{recipe_id}") for recipe_id in recipes.RECIPE_IDS}
 pick, count, choice = st.columns([2, 1, 1])
-recipe = recipes.get(pick.selectbox(t("train.recipe"), list(names), format_func=names.get, key="train_recipe"))
+recipe = recipes.get(pick.selectbox(t("train.recipe"), list(names), format_func=names.get, key="train_recipe",
+                                             bind="query-params"))
 epochs = count.number_input(t("train.epochs"), 1, 500, 1 if recipe.dataset == "mnist" else min(recipe.epochs, 5),
-                            key=f"train_epochs_{recipe.id}", help=t("train.epochs_help", n=recipe.epochs))
+                            key=f"train_epochs_{recipe.id}", help=t("train.epochs_help", n=recipe.epochs),
+                            bind="query-params")
 base, source = None, None
 if recipe.starts_from:  # fine-tuning continues a trained run, with that run's base
     sources = {str(info.path): info for info in rundir.sources_for(recipe.id)}
     if sources:
         labels = {path: f"{info.name} · {info.card.base} · {info.card.test_accuracy:.1%}"
                   for path, info in sources.items()}
-        source = sources[choice.selectbox(t("train.source"), list(sources), format_func=labels.get, key="train_from")]
+        source = sources[choice.selectbox(t("train.source"), list(sources), format_func=labels.get, key="train_from",
+                                                 bind="query-params")]
         base = source.card.base
     else:
         st.warning(t("train.needs_source", parent=names[recipe.starts_from]))
 elif recipe.pretrained:
     bases = list(recipes.BASES)
     base = choice.selectbox(t("train.base"), bases, index=bases.index(recipes.DEFAULT_BASE),
-                            key="train_base", help=t("train.base_help"))
+                            key="train_base", help=t("train.base_help"), bind="query-params")
     weights = pretrained.missing_weights(base)
     if weights:
         st.caption(t("train.base_download", base=base, path=weights))

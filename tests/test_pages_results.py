@@ -147,7 +147,7 @@ def test_an_unavailable_model_says_why_and_the_others_still_work(env, tiny_train
     at.run()
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
-    assert "model.onnx is missing" in warnings and "cannot be loaded" in warnings
+    assert CATALOG["en"]["reasons.onnx_missing"] in warnings and CATALOG["en"]["reasons.onnx_unloadable"] in warnings
     assert len([m for m in at.markdown if m.value.startswith("### ")]) == 1
 
 

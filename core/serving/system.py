@@ -6,8 +6,9 @@ import platform
 
 import onnxruntime as ort
 
-from core import __version__
-from core.serving.inference import providers
+from core import __version__, paths
+from core.artifacts.rundir import list_runs
+from core.serving.inference import ModelUnavailable, predictor, providers
 
 
 def cpu_name() -> str:
@@ -18,12 +19,30 @@ def cpu_name() -> str:
         return platform.processor() or platform.machine()
 
 
+def session_provider() -> str | None:
+    """The provider an opened session of a shipped model runs on (the smallest model's, shared
+    with Predict's cache), or None when none opens. onnxruntime-gpu lists CUDA even where CUDA
+    cannot load, and its sessions then run on the CPU: only an opened session tells."""
+    runs = sorted((run for run in list_runs(paths.TRAINED_DIR) if run.ok),
+                  key=lambda run: (run.path / "model.onnx").stat().st_size)
+    for run in runs:
+        try:
+            return predictor(run.path).provider
+        except ModelUnavailable:
+            continue
+    return None
+
+
 def describe() -> dict:
-    chosen = providers()
+    """This machine for Home; `provider` is the one sessions really use where a model opened
+    (`opened`), else the first one onnxruntime would be asked for."""
+    used = session_provider()
+    provider = used or providers()[0]
     return {
         "version": __version__,
-        "device": "GPU" if "CUDAExecutionProvider" in chosen else "CPU",
-        "provider": chosen[0],
+        "device": "GPU" if provider == "CUDAExecutionProvider" else "CPU",
+        "provider": provider,
+        "opened": used is not None,
         "cpu": cpu_name(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
