@@ -159,10 +159,11 @@ def _slider_steps(browser, steps: int, catalog: dict) -> list[float]:
             page = context.new_page()
             page.goto(f"{url}/convolution")
             _painted(page, catalog["convolution.title"])
-            page.wait_for_function(IDLE, timeout=120_000)
+            label = page.get_by_test_id("stMetricLabel").first
+            label.wait_for(timeout=180_000)  # a deep link reruns once (pages/__init__.py): idle only after
+            page.wait_for_function(IDLE, timeout=180_000)
             slider = page.get_by_test_id("stSlider").filter(
                 has_text=catalog["components.step"].split("(")[0].strip()).get_by_role("slider")
-            label = page.get_by_test_id("stMetricLabel").first
             seconds = []
             for _ in range(steps + 1):  # the first step warms the fragment's path up, untimed
                 before = label.inner_text()
