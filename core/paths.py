@@ -11,6 +11,7 @@ REPO = Path(__file__).resolve().parents[1]
 TRAINED_DIR = REPO / "trained"
 REFERENCE_DIR = TRAINED_DIR / "reference"
 SHARED_DATA = REPO.parent / "shared" / "data"
+SAMPLES_DIR = REPO / "samples"  # a few photos per data set, with their credit (core.data.folders.sample_photos)
 
 
 def runs_dir() -> Path:

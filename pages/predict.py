@@ -11,7 +11,7 @@ from core.data.folders import DataFolderError, cats_dogs_root
 from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, BadImage, open_image, prepare_image
 from core.explainers import digits
 from core.serving.inference import ModelUnavailable
-from pages import _canvas
+from pages import _canvas, _samples
 from pages._i18n import explain, t
 from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
 
@@ -101,7 +101,8 @@ with photo_tab:
         camera = st.toggle(t("predict.camera"), key="use_camera", bind="query-params")
         upload = (st.camera_input(t("predict.camera_label")) if camera
                   else st.file_uploader(t("predict.upload", mb=MAX_FILE_MB), type=PHOTO_TYPES, key="photo"))
-        image = read(upload) if upload else None
+        image = read(upload) if upload else _samples.pick(["cats_and_dogs", *(i.card.dataset for i in photo_models if i.card)],
+                                                          "photo_sample")
         if image is not None:
             turned = image.info[ORIENTATION_FIXED]  # only then does the caption say so
             st.image(image, width=PHOTO, caption=t("predict.original_turned" if turned else "predict.original",
@@ -133,7 +134,7 @@ with digit_tab:
                                     required=True, format_func=how.get, bind="query-params") == "upload":
                 digit_upload = st.file_uploader(t("predict.digit.upload_label", mb=MAX_FILE_MB), type=PHOTO_TYPES,
                                                 key="digit_file")
-                digit_image = read(digit_upload) if digit_upload else None
+                digit_image = read(digit_upload) if digit_upload else _samples.pick(["mnist"], "digit_sample")
                 drawn = digits.to_mnist(digit_image) if digit_image is not None else None
             else:
                 try:
