@@ -189,6 +189,13 @@ def cmd_prepare_data(args) -> int:
     return 0
 
 
+def cmd_samples(args) -> int:
+    from core.data.folders import write_samples
+
+    print(json.dumps(write_samples(args.data), indent=1))
+    return 0
+
+
 def cmd_check_data(args) -> int:
     from core.data.check import check
     from core.data.labelled import scan
@@ -324,6 +331,9 @@ def parser() -> argparse.ArgumentParser:
                    help="also rank likely label errors with cleanlab (needs the pretrained base's features: "
                         "minutes, not seconds); print the N most likely (default 20)")
     s.set_defaults(func=cmd_check_data)
+    s = sub.add_parser("samples", help="regenerate samples/: a few small photos per data set, from its own images")
+    s.add_argument("--data", help="the data root (default: $CONVNET_DATA, then ../shared/data)")
+    s.set_defaults(func=cmd_samples)
     s = sub.add_parser("promote", help="copy a finished run into trained/<recipe>/")
     s.add_argument("run_dir")
     s.set_defaults(func=cmd_promote)

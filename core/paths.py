@@ -13,6 +13,7 @@ REFERENCE_DIR = TRAINED_DIR / "reference"
 SHARED_DATA = REPO.parent / "shared" / "data"
 MANIFEST_NAME = "split.json"  # in a run dir (and a shipped model's): which photo of a labelled folder went where
 LEAK_RESULT = REPO / "bench" / "results" / "leak.json"  # bench/leak.py: what a random split of CCSN claims
+SAMPLES_DIR = REPO / "samples"  # a few photos per data set, with their credit (core.data.folders.sample_photos)
 
 
 def runs_dir() -> Path:

@@ -47,7 +47,7 @@ with controls:
 spec = Augmentation(**{name: st.session_state[f"augmentation.{name}"] for name in FIELDS})
 
 with pictures:
-    photos = folders.sample_photos()
+    photos = [sample.path for sample in folders.sample_photos()]
     sources = ("sample", "generated", "upload") if photos else ("generated", "upload")
     source = share.choice(t("augmentation.source"), sources, default=sources[0], key="augmentation.source",
                           format_func=ui.names("augmentation.source", sources))

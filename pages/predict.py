@@ -12,7 +12,7 @@ from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, ORIGINAL_SIZE, BadI
 from core.datasets import CATS_DOGS
 from core.explainers import digits
 from core.serving.inference import ModelUnavailable
-from pages import _canvas, _topk, _why
+from pages import _canvas, _samples, _topk, _why
 from pages._components import PHOTO, dropzone_limit
 from pages._i18n import explain, t
 from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
@@ -105,7 +105,7 @@ with photo_tab:
         upload = (st.camera_input(t("predict.camera_label")) if camera
                   else st.file_uploader(t("predict.upload", mb=MAX_FILE_MB), type=PHOTO_TYPES, key="photo"))
         dropzone_limit()  # our limit, translated, where Streamlit's dropzone says 200MB
-        image = read(upload) if upload else None
+        image = read(upload) if upload else _samples.pick([dataset], "photo_sample")
         if image is not None:
             turned = image.info[ORIENTATION_FIXED]  # only then does the caption say so
             st.image(image, width=PHOTO, caption=t("predict.original_turned" if turned else "predict.original",
@@ -139,7 +139,7 @@ with digit_tab:
                                     required=True, format_func=how.get, bind="query-params") == "upload":
                 digit_upload = st.file_uploader(t("predict.digit.upload_label", mb=MAX_FILE_MB), type=PHOTO_TYPES,
                                                 key="digit_file")
-                digit_image = read(digit_upload) if digit_upload else None
+                digit_image = read(digit_upload) if digit_upload else _samples.pick(["mnist"], "digit_sample")
                 drawn = digits.to_mnist(digit_image) if digit_image is not None else None
             else:
                 try:

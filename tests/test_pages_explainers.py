@@ -235,9 +235,9 @@ def test_augmentation_bad_upload_falls_back_to_the_generated_picture():
     assert len(at.get("image")) == 1 + 8
 
 
-def test_augmentation_sample_photos_come_from_the_data_folder(shared_data):
-    photos = folders.sample_photos()
-    assert photos and all(shared_data in p.parents for p in photos)
+def test_augmentation_sample_photos_are_the_shipped_samples():
+    photos = folders.sample_photos()  # samples/cats_and_dogs/: a fresh clone has them too
+    assert photos and all(REPO / "samples" in sample.path.parents for sample in photos)
     at = ok(run("augmentation"))
     assert at.segmented_control(key="augmentation.source").value == "sample"
 

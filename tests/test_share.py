@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.datasets import CATS_DOGS
 from pages import _share
 from pages._registry import PAGES
 from pages.strings import CATALOG
@@ -63,6 +64,7 @@ LINKS = {
     "predict": {
         "predict_tab": (_label("predict.tab.digit"), _label("predict.tab.digit")),
         "digit_how": (_label("predict.digit.upload"), "upload"),
+        "photo_sample": (lambda lang: f"{CATS_DOGS.display_names[lang][1]} · dogs-4", "cats_and_dogs/dogs-4.jpg"),
     },
     "compare": {
         "compare_tab": (_label("compare.tab.runs"), _label("compare.tab.runs")),  # tabs keep their label

@@ -8,16 +8,18 @@ only inside `dataset()`.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from core.data.images import BadImage, open_image, prepare_image
 from core.datasets import CATS_DOGS, MNIST, Dataset
-from core.paths import SHARED_DATA
+from core.paths import SAMPLES_DIR, SHARED_DATA
 from core.progress import progress
 from core.reasons import Code, Reason
 
@@ -205,15 +207,57 @@ def file_fingerprint(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def sample_photos(per_class: int = 4) -> list:
-    """A few training photos of each class from the local data folder (none in the repo:
-    the book's data is never committed); [] when the folder is absent."""
+@dataclass(frozen=True)
+class Sample:
+    """A sample photo the repository ships: `label` is its class folder's name."""
+    path: Path
+    label: str
+    credit: str
+
+
+SAMPLE_INDEX = "index.json"  # per data set: [{"file", "class", "credit"}], in the order shown
+CCSN_CREDIT = ("CCSN: Zhang, Liu, Zhang and Song, \"CloudNet\", Geophysical Research Letters 45 (2018); "
+               "data doi:10.7910/DVN/CADDPD, Creative Commons licence, for research and teaching")
+
+
+def sample_photos(dataset: str = CATS_DOGS.id, root: Path = SAMPLES_DIR) -> list[Sample]:
+    """The few photos shipped for a data set in samples/<dataset>/ (so a fresh clone has them),
+    in their index's order; [] for a data set without samples, which then simply shows none."""
+    folder = Path(root) / dataset
     try:
-        root = cats_dogs_root()
-    except DataFolderError:
+        entries = json.loads((folder / SAMPLE_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return []
-    photos = []
-    for cls in CATS_DOGS.classes:
-        folder = root / "train" / cls
-        photos += sorted(folder.iterdir())[:per_class]
-    return photos
+    return [Sample(folder / entry["file"], entry["class"], entry["credit"]) for entry in entries
+            if (folder / entry["file"]).is_file()]
+
+
+def write_samples(data: str | Path | None = None, out: Path = SAMPLES_DIR, side: int = 200) -> dict[str, int]:
+    """Regenerate samples/ from the data sets' own images (`python -m core samples`): three
+    cats and three dogs and one of each digit from the test splits, which no model trained on,
+    and one photo of each cloud genus; small JPEGs (PNG for the digits) with their credit.
+    Returns how many samples each data set got (a data set not found here is left as it is)."""
+    root = data_root(data)
+    picks: dict[str, list[tuple[str, Image.Image, str]]] = {}  # dataset -> (class, image, credit)
+    if root and (root / CATS_DOGS.path / "test").is_dir():
+        picks[CATS_DOGS.id] = [(cls, open_image(path), CATS_DOGS.credit) for cls in CATS_DOGS.classes
+                               for path in sorted((root / CATS_DOGS.path / "test" / cls).glob("*.jpg"))[:3]]
+    if mnist_path(data):
+        with np.load(mnist_path(data)) as f:
+            x, y = f["x_test"], f["y_test"]
+        picks[MNIST.id] = [(str(digit), Image.fromarray(x[int(np.argmax(y == digit))], "L"), MNIST.credit)
+                           for digit in range(10)]
+    if root and (root / "ccsn").is_dir():
+        picks["ccsn"] = [(genus.name, open_image(sorted(genus.glob("*.jpg"))[0]), CCSN_CREDIT)
+                         for genus in sorted((root / "ccsn").iterdir()) if genus.is_dir() and any(genus.glob("*.jpg"))]
+    for dataset, samples in picks.items():
+        folder = Path(out) / dataset
+        folder.mkdir(parents=True, exist_ok=True)
+        entries = []
+        for number, (label, image, credit) in enumerate(samples, 1):
+            name = f"{label}-{number}." + ("png" if image.mode == "L" else "jpg")
+            image.thumbnail((side, side))
+            image.save(folder / name, **({} if image.mode == "L" else {"quality": 80, "optimize": True}))
+            entries.append({"file": name, "class": label, "credit": credit})
+        (folder / SAMPLE_INDEX).write_text(json.dumps(entries, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return {dataset: len(samples) for dataset, samples in picks.items()}
