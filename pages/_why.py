@@ -44,7 +44,7 @@ def gradcam(info: RunInfo, image: Image.Image, class_index: int | None = None,
 
 def switch(column, info: RunInfo, image: Image.Image, key: str) -> None:
     """Predict's "why?": a switch in `column`; when on, the heatmap of the verdict below."""
-    if column.toggle(t("inside.why"), key=f"{key}_why"):
+    if column.toggle(t("inside.why"), key=f"why_{key}"):
         picture, caption = gradcam(info, image)
         if picture is None:
             st.info(caption)
