@@ -94,7 +94,7 @@ with photo_tab:
     controls, board = st.columns([1, 2], gap="large")
     with board:
         verdicts = st.container()  # above the list of own runs, which may grow
-        photo_models = chosen(dataset, "photo_runs")
+        photo_models = chosen(dataset, "photo_runs" if dataset == CATS_DOGS.id else f"photo_runs_{dataset}")
     for info in photo_models:  # sessions open (once per server) while the student picks a photo
         try:
             load(info)
