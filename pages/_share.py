@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import ipaddress
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import segno
 import streamlit as st
@@ -20,7 +20,7 @@ from streamlit import net_util
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pages import _theme as theme
-from pages._i18n import t
+from pages._i18n import language, t
 
 QR_PX = 440  # the code's side on screen: about a metre wide on a classroom projection
 LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
@@ -91,8 +91,21 @@ def _show(link: str, swapped: bool) -> None:
     st.caption(t("share.how"))
 
 
+def _relabel() -> None:
+    """After a language switch, hand every setting in the URL back to Streamlit as if set by code,
+    so that it is written again under its label in the new language: a link's labels and its
+    `lang` must agree, or the link would open with the defaults."""
+    if st.session_state.get("share.lang", language()) != language():
+        for key in parse_qs(_browser_address()[1]):
+            if key != "lang" and key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    st.session_state["share.lang"] = language()
+
+
 def control() -> None:
-    """The sidebar button that shows this page's link for students and its QR code."""
+    """The sidebar button that shows this page's link for students and its QR code (called
+    before the page runs, so that a language switch relabels the page's settings in the URL)."""
+    _relabel()
     if st.sidebar.button(t("share.button"), icon=":material/qr_code_2:", key="share.open", width="stretch"):
         url, query = _browser_address()
         link, swapped = student_link(url, query, _reachable_ip())

@@ -202,3 +202,23 @@ def test_the_control_shows_the_link_and_its_qr_code(monkeypatch, lang):
     assert [c.value for c in at.caption] == [CATALOG[lang]["share.swapped"].format(host="192.168.1.20"),
                                              CATALOG[lang]["share.how"]]
     assert at.sidebar.button(key="share.open").label == CATALOG[lang]["share.button"]
+
+
+def test_a_language_switch_rewrites_the_settings_in_the_new_language():
+    """Choices are in the URL by their label: after a switch the link's labels follow its `lang`."""
+    script = """
+import streamlit as st
+from pages import _share
+from pages._i18n import language_switch, t
+language_switch()
+_share.control()
+presets = ["sobel_x", "sobel_y"]
+st.selectbox("preset", presets, key="pooling.preset.3", bind="query-params",
+             format_func={p: t(f"components.kernel.{p}") for p in presets}.get)
+"""
+    at = AppTest.from_string(script, default_timeout=60)
+    at.query_params.update({"lang": "en", "pooling.preset.3": CATALOG["en"]["components.kernel.sobel_y"]})
+    at.run()
+    at.sidebar.radio(key="lang").set_value("zh-TW").run()
+    assert not at.exception and at.session_state["pooling.preset.3"] == "sobel_y"
+    assert at.query_params == {"lang": "zh-TW", "pooling.preset.3": CATALOG["zh-TW"]["components.kernel.sobel_y"]}
