@@ -314,7 +314,7 @@ def parser() -> argparse.ArgumentParser:
                                         "(TensorFlow; a shipped model's weights are read back from model.onnx)")
     s.add_argument("run_dir")
     s.add_argument("--filters", type=int, default=16, help="the first N filters of each layer")
-    s.add_argument("--tile", type=int, default=48, help="pixels a side of each stored pattern")
+    s.add_argument("--tile", type=int, default=64, help="pixels a side of each stored tile (the pattern's centre)")
     s.add_argument("--seed", type=int, default=0)
     s.set_defaults(func=cmd_patterns)
     s = sub.add_parser("prepare-data", help="Listing 5.4: build the 1000/500/500 split from Kaggle's images")

@@ -47,6 +47,19 @@ def pattern(feature_model, index: int, shape: tuple, seed: int) -> np.ndarray:
     return _deprocess(image.numpy()[0])
 
 
+def _tile(pixels: np.ndarray, tile: int):
+    """A pattern as a tile: its centre tile x tile pixels, uncut by resampling (a first layer's
+    patterns are textures a few pixels wide, which shrinking would average away); a smaller
+    pattern (MNIST's 28 x 28) is enlarged."""
+    from PIL import Image
+
+    picture = Image.fromarray(pixels.astype("uint8"))
+    if min(picture.size) <= tile:
+        return picture.resize((tile, tile), Image.Resampling.BILINEAR)
+    left, top = (picture.width - tile) // 2, (picture.height - tile) // 2
+    return picture.crop((left, top, left + tile, top + tile))
+
+
 def _from_onnx(run_dir: Path, recipe):
     """A from-scratch recipe's Keras model with the weights of run_dir's model.onnx: each Conv's
     OIHW kernel as Keras' HWIO, each MatMul's as it is (tf2onnx transposes back to NHWC before
@@ -107,7 +120,7 @@ def feature_models(run_dir: Path) -> tuple[str, list]:
     return source, [(name.split("_")[0], keras.Model(inputs, output)) for name, output in zip(frozen, outputs)]
 
 
-def compute(run_dir: str | Path, filters: int = 16, tile: int = 48, seed: int = 0) -> dict:
+def compute(run_dir: str | Path, filters: int = 16, tile: int = 64, seed: int = 0) -> dict:
     """Patterns of the first `filters` filters of each chosen layer, written into the run dir;
     returns the JSON index."""
     from PIL import Image
@@ -121,8 +134,8 @@ def compute(run_dir: str | Path, filters: int = 16, tile: int = 48, seed: int = 
     for row, (name, feature_model) in enumerate(chosen):
         count = min(filters, feature_model.output_shape[-1])
         for k in range(count):
-            picture = Image.fromarray(pattern(feature_model, k, shape, seed + 1000 * row + k).astype("uint8"))
-            sheet.paste(picture.resize((tile, tile), Image.Resampling.BILINEAR), (k * (tile + GAP), row * (tile + GAP)))
+            picture = _tile(pattern(feature_model, k, shape, seed + 1000 * row + k), tile)
+            sheet.paste(picture, (k * (tile + GAP), row * (tile + GAP)))
         index["layers"].append({"name": name, "filters": list(range(count))})
     buffer = io.BytesIO()
     sheet.save(buffer, format="PNG", optimize=True)
