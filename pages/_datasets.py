@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.data import check, folders, labelled, manifest, unpack
+from core.datasets import CATS_DOGS
 from pages import _theme as theme
 from pages._i18n import explain, language, t
 
@@ -120,3 +121,12 @@ def _counts_figure(result: check.Report, names: dict[str, str]) -> go.Figure:
     fig.update_xaxes(type="category", tickangle=-30 if len(labels) > 6 else 0)
     return fig.update_layout(height=300, font=theme.FONT, template="plotly_white",
                              margin={"l": 10, "r": 10, "t": 30, "b": 10})
+
+
+def source_fits(source, own: Path | None) -> bool:
+    """Whether the run fine-tuning would continue learned from the chosen data; if not, says so."""
+    wanted = labelled.scan(own).root.name if own else CATS_DOGS.id
+    if source is None or source.card.dataset == wanted:
+        return True
+    st.warning(t("datasets.source_other", run=source.name, theirs=source.card.dataset, wanted=wanted))
+    return False

@@ -74,7 +74,8 @@ except folders.DataFolderError as missing:
             st.warning(t("train.data.missing", dataset=dataset, reason=explain(missing)))
             st.markdown(t(f"train.data.get.{recipe.dataset}", place=folders.places(recipe.data)[0]))
 
-blocked = bool(running) or (recipe.starts_from is not None and source is None) or found is None
+blocked = bool(running) or (recipe.starts_from is not None and source is None) or found is None \
+    or not _datasets.source_fits(source, own)
 passcode.note(t("passcode.locked"))
 if st.button(t("train.start"), type="primary", disabled=blocked, key="train_start",
              help=t("train.start_no_data", dataset=dataset) if found is None else None) and passcode.allowed():

@@ -95,3 +95,11 @@ def test_train_live_trains_one_epoch_on_the_folder(data_root):
     assert not at.exception and at.success
     card = json.loads((run / "card.json").read_text())
     assert card["dataset"] == "sky" and card["confusion"] and len(card["confusion"]) == 3
+
+
+def test_resuming_a_run_on_a_labelled_folder_names_the_folder(tmp_path):
+    state = {"recipe": "scratch", "base": None, "seed": 0, "epochs": 3, "epochs_done": 1}
+    (tmp_path / "state.json").write_text(json.dumps(state))
+    (tmp_path / "split.json").write_text(json.dumps({"root": "../shared/data/ccsn", "files": {}}))
+    assert launcher.resume_command(tmp_path) == (f"python -m core train scratch --epochs 3 --data ../shared/data/ccsn "
+                                                 f"--out {launcher.shown_path(tmp_path)} --resume")

@@ -22,6 +22,7 @@ from core import recipes
 from core.artifacts.files import atomic_write_json
 from core.artifacts.log import Event, Phase, RunLog, event_reason, read_log
 from core.artifacts.rundir import HISTORY_KEYS, new_run_dir
+from core.data.manifest import MANIFEST_NAME
 from core.paths import REPO, runs_dir
 from core.reasons import Code, Reason
 
@@ -254,7 +255,11 @@ def resume_command(run: Path) -> str | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     base = f" --base {state['base']}" if state.get("base") else ""
-    return f"python -m core train {recipe} --epochs {epochs}{base} --out {shown_path(run)} --resume"
+    try:  # a labelled folder's run: its split manifest names the folder
+        data = f" --data {json.loads((Path(run) / MANIFEST_NAME).read_text(encoding='utf-8'))['root']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        data = ""
+    return f"python -m core train {recipe} --epochs {epochs}{base}{data} --out {shown_path(run)} --resume"
 
 
 def promote_command(run: Path) -> str:

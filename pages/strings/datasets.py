@@ -27,6 +27,7 @@ STRINGS = {
         "datasets.conflicts": "Label conflicts ({n}): one photo, two classes",
         "datasets.same_class": "Copies within one class ({n})",
         "datasets.more": "…and {n} more.",
+        "datasets.source_other": "The run {run} learned from {theirs}, not {wanted}: fine-tuning continues a run on the same data. Choose a run of {wanted}, or the data it learned from.",
         "datasets.split": "Leakage-free split: {train} photos to train, {validation} to validate, {test} to test; {left_out} conflicting photos left out.",
     },
     "zh-TW": {
@@ -56,6 +57,7 @@ STRINGS = {
         "datasets.conflicts": "標記衝突（{n}）：同一張照片、兩個類別",
         "datasets.same_class": "同一類別內的副本（{n}）",
         "datasets.more": "…還有 {n} 組。",
+        "datasets.source_other": "{run} 是用 {theirs} 訓練的，不是 {wanted}：微調必須延續同一份資料的訓練。請選擇以 {wanted} 訓練的執行結果，或改選它所用的資料。",
         "datasets.split": "無洩漏的切分：{train} 張訓練、{validation} 張驗證、{test} 張測試；{left_out} 張衝突照片不使用。",
     },
 }
