@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.data import check, folders, labelled, manifest, unpack
 from core.datasets import CATS_DOGS
+from pages import _passcode as passcode
 from pages import _theme as theme
 from pages._i18n import explain, language, t
 
@@ -20,9 +21,9 @@ THUMB = 120  # px
 
 
 def upload_allowed() -> bool:
-    """Whether this visitor may upload a data set onto the server: the one place where the teacher's
-    passcode (pages/_passcode.unlocked) is to be asked; open until it is wired."""
-    return True
+    """Whether this visitor may upload a data set onto the server: the teacher (or anyone, where
+    no passcode is set); core.data.unpack applies the quota."""
+    return passcode.unlocked()
 
 
 @st.cache_data(ttl=10, show_spinner=False)

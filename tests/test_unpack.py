@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from core import quota
 from core.data import unpack
 from core.data.folders import DataFolderError
 from core.reasons import Code, reason_of
@@ -68,7 +69,8 @@ def test_a_zip_wrapping_its_class_folders_becomes_a_data_set(root):
     ("traversal", Code.ZIP_TRAVERSAL),
     ("absolute", Code.ZIP_TRAVERSAL),
     ("bomb", Code.ZIP_BOMB),
-    ("too_big", Code.ZIP_TOO_BIG),
+    ("too_big", Code.UPLOAD_TOO_LARGE),
+    ("too_many", Code.UPLOAD_TOO_MANY_FILES),
     ("symlink", Code.ZIP_LINK),
     ("one_class", Code.TOO_FEW_CLASSES),
     ("no_images", Code.ZIP_NO_IMAGES),
@@ -85,7 +87,9 @@ def test_a_bad_zip_is_refused_whole_with_a_translated_reason(root, monkeypatch, 
     elif case == "bomb":
         members["cirrus 卷雲/huge.jpg"] = bytes(5 << 20)  # 5 MB of zeros deflate about 1000-fold
     elif case == "too_big":
-        monkeypatch.setattr(unpack, "MAX_TOTAL_BYTES", 4 * len(jpeg(0)))
+        monkeypatch.setattr(quota, "MAX_UPLOAD_MB", 4 * len(jpeg(0)) / quota.MB)  # core.quota: one place
+    elif case == "too_many":
+        monkeypatch.setattr(quota, "MAX_UPLOAD_FILES", 3)
     elif case == "symlink":
         links = ("cirrus 卷雲/passwd.jpg",)
     elif case == "one_class":

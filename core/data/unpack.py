@@ -13,20 +13,19 @@ from __future__ import annotations
 import re
 import shutil
 import stat
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from core import quota
 from core.data.folders import IMAGE_SUFFIXES, DataFolderError
-from core.data.labelled import Scan, scan
+from core.data.labelled import Scan, data_sets, scan
 from core.data.split import MEMBER_ERRORS, unsafe_member
 from core.datasets import CATS_DOGS, MNIST
 from core.reasons import Code, Reason, reason_of
 
-MAX_TOTAL_BYTES = 2 << 30  # unpacked images in one upload (CCSN is about 0.5 GB)
 MAX_MEMBERS = 100_000  # entries in one zip: far beyond a class set, short of a bomb of empty files
-TEMP_PREFIX = ".unpacking-"  # hidden: the data root's listing never shows a half-unpacked set
+# how much one upload may put on the disk (size, photos, data sets kept, free space): core.quota
 RESERVED = {MNIST.id, Path(MNIST.path).parts[0], CATS_DOGS.id, CATS_DOGS.path}
 
 
@@ -64,7 +63,7 @@ def _members(archive: zipfile.ZipFile) -> tuple[list[tuple[zipfile.ZipInfo, tupl
     if len(infos) > MAX_MEMBERS:
         raise _refuse(Code.ZIP_TOO_BIG, f"the zip holds {len(infos):,} entries (limit {MAX_MEMBERS:,})",
                       limit=f"{MAX_MEMBERS:,}")
-    images, skipped, total = [], 0, 0
+    images, skipped = [], 0
     for info in infos:
         name = info.filename.replace("\\", "/")
         if _is_link(info):
@@ -79,10 +78,6 @@ def _members(archive: zipfile.ZipFile) -> tuple[list[tuple[zipfile.ZipInfo, tupl
         if _hidden(parts) or PurePosixPath(name).suffix.lower() not in IMAGE_SUFFIXES or len(parts) < 2:
             skipped += 1  # a class needs a folder: loose images at the top belong to none
             continue
-        total += info.file_size
-        if total > MAX_TOTAL_BYTES:
-            raise _refuse(Code.ZIP_TOO_BIG, f"the images inflate to over {MAX_TOTAL_BYTES >> 20:,} MB",
-                          limit=f"{MAX_TOTAL_BYTES >> 20:,} MB")
         images.append((info, parts))
     if not images:
         raise _refuse(Code.ZIP_NO_IMAGES, "the zip holds no images inside class folders")
@@ -127,15 +122,17 @@ def unpack(source, name: str, root: Path) -> Unpacked:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise _refuse(Code.ZIP_DAMAGED, f"{name} is not a readable zip ({error})") from error
-    root.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=root))
-    try:
-        with archive:
-            images, skipped = _members(archive)
-            _write(archive, images, temp)
-        _scan_as(temp, name)  # two or more classes, none empty: else its Reason, before anything is visible
-        temp.rename(target)  # atomic, and refused if another upload just took the name
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
+    with archive:
+        images, skipped = _members(archive)
+        too_much = quota.refusal(sum(info.file_size for info, _ in images), len(images), target,
+                                 kept=len(data_sets(root)))
+        if too_much:
+            raise _refuse(too_much.code, str(too_much), **too_much.params)
+        try:
+            with quota.staged(target) as temp:  # hidden until whole: data_sets() never lists it half-written
+                _write(archive, images, temp)
+                _scan_as(temp, name)  # two or more classes, none empty: else its Reason, before anything is visible
+        except quota.Refused as full:
+            why = reason_of(full)
+            raise _refuse(why.code, str(why), **why.params) from None
     return Unpacked(target, scan(target), skipped)
