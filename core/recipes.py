@@ -232,8 +232,10 @@ def on_data(recipe: Recipe, dataset_id: str) -> Recipe:
     return replace(recipe, dataset=dataset_id, **changes)
 
 
-def tuning_of(recipe: Recipe) -> Tuning | None:
-    return TUNINGS.get((recipe.dataset, recipe.id))
+def on_own_data(recipe_id: str, dataset_id: str | None) -> bool:
+    """Whether a model of this recipe learned from the recipe's own data set (None: a card too old
+    to say, which is the chapter's): only such a model stands beside the book's number."""
+    return dataset_id in (None, get(recipe_id).dataset)
 
 
 def with_epochs(recipe: Recipe, epochs: int) -> Recipe:
