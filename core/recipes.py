@@ -217,10 +217,10 @@ TUNINGS: dict[tuple[str, str], Tuning] = {  # (data set id, recipe id) -> Tuning
         1e-4, 30, "the learning rate with the best validation accuracy after the book's 30 epochs in "
                   "bench/ccsn_tuning.py's sweep (bench/results/ccsn_tuning.json)"),
     ("ccsn", "fine_tuning"): Tuning(
-        1e-4, 10, "not tuned: 10 epochs, as many as the CPU time allowed, so ten times the book's rate of 1e-5 "
-                  "for its 100; continues the feature_extraction run (its head trained already)"),
+        1e-4, 10, "not tuned: ten times the book's rate of 1e-5 for a tenth of its 100 epochs; continues a "
+                  "feature_extraction run on the same data (--from), whose head is trained already"),
     ("ccsn", "scratch_augmented"): Tuning(
-        1e-4, 20, "the book's learning rate; epochs for CPU time, validation accuracy recorded per epoch"),
+        1e-4, 20, "not tuned: the book's learning rate; 20 epochs planned for CPU time"),
 }
 
 
@@ -232,8 +232,10 @@ def on_data(recipe: Recipe, dataset_id: str) -> Recipe:
     return replace(recipe, dataset=dataset_id, **changes)
 
 
-def tuning_of(recipe: Recipe) -> Tuning | None:
-    return TUNINGS.get((recipe.dataset, recipe.id))
+def on_own_data(recipe_id: str, dataset_id: str | None) -> bool:
+    """Whether a model of this recipe learned from the recipe's own data set (None: a card too old
+    to say, which is the chapter's): only such a model stands beside the book's number."""
+    return dataset_id in (None, get(recipe_id).dataset)
 
 
 def with_epochs(recipe: Recipe, epochs: int) -> Recipe:

@@ -39,8 +39,7 @@ class ResultRow:
     @property
     def book_accuracy(self) -> float | None:
         """The book's number, only beside a model of the book's data (never a cloud model's)."""
-        recipe = recipes.get(self.recipe)
-        return recipe.book_test_accuracy if self.dataset == recipe.dataset else None
+        return recipes.get(self.recipe).book_test_accuracy if recipes.on_own_data(self.recipe, self.dataset) else None
 
     @property
     def accuracy(self) -> float | None:
@@ -76,9 +75,9 @@ def result_rows(runs: list[RunInfo], every_recipe: bool = True) -> list[ResultRo
     known = [run for run in runs if run.recipe in recipes.RECIPES]
     rows = []
     for recipe_id in recipes.RECIPE_IDS:
-        own = recipes.get(recipe_id).dataset
-        mine = [ResultRow(recipe_id, run) for run in known if run.recipe == recipe_id and run.dataset in (None, own)]
+        mine = [ResultRow(recipe_id, run) for run in known
+                if run.recipe == recipe_id and recipes.on_own_data(recipe_id, run.dataset)]
         rows += mine or ([ResultRow(recipe_id, None)] if every_recipe else [])
-    others = [run for run in known if run.dataset not in (None, recipes.get(run.recipe).dataset)]
+    others = [run for run in known if not recipes.on_own_data(run.recipe, run.dataset)]
     return rows + [ResultRow(run.recipe, run) for run in
                    sorted(others, key=lambda run: (run.dataset, recipes.RECIPE_IDS.index(run.recipe)))]

@@ -21,7 +21,7 @@ PATTERN_FILES = (PATTERNS_JSON, PATTERNS_PNG)
 def shipped_name(recipe_id: str, dataset_id: str | None) -> str:
     """trained/<recipe>/ for a recipe on its own data; trained/<data set>-<recipe>/ on another's
     (ccsn-fine_tuning), so a user sees what each learned from and no promotion replaces the chapter's."""
-    return recipe_id if dataset_id in (None, recipes.get(recipe_id).dataset) else f"{dataset_id}-{recipe_id}"
+    return recipe_id if recipes.on_own_data(recipe_id, dataset_id) else f"{dataset_id}-{recipe_id}"
 
 
 def promote(run_dir: Path, trained_dir: Path = TRAINED_DIR) -> Path:
@@ -47,7 +47,8 @@ def shipped_bases(trained_dir: Path = TRAINED_DIR) -> dict[str, list[str]]:
     chapter's order, the most used base first ({} when none is shipped): what the app serves, so
     the architecture page opens on the model a class is looking at."""
     served = [info for info in list_runs(trained_dir)
-              if info.ok and info.recipe in recipes.RECIPES and info.card.base in recipes.BASES]
+              if info.ok and info.recipe in recipes.RECIPES and info.card.base in recipes.BASES
+              and recipes.on_own_data(info.recipe, info.dataset)]
     found: dict[str, list[str]] = {}
     for info in sorted(served, key=lambda info: recipes.RECIPE_IDS.index(info.recipe)):
         found.setdefault(info.card.base, []).append(info.recipe)
