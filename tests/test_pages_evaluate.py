@@ -165,4 +165,4 @@ def test_compare_groups_runs_by_data_set(trained):
     at = page("compare", "zh-TW", compare_dataset="sky")
     assert not at.exception
     sky = at.multiselect(key="compare_sets_sky")
-    assert sky.options == [CATALOG["zh-TW"]["recipe.scratch"]] and sky.value == ["shipped:sky-scratch"]
+    assert sky.options == [CATALOG["zh-TW"]["recipe.scratch"] + " · sky"] and sky.value == ["shipped:sky-scratch"]
