@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,7 +71,13 @@ def measure(recipe_id: str, steps: int, warm: int) -> dict:
     from core.training.train import Splits, model_to_fit, start_model
 
     recipe = recipes.get(recipe_id)
-    model = start_model(recipe, recipe.base_for(), _no_log, base_weights=False)  # timing needs shapes, not weights
+    base = recipe.base_for()
+    with tempfile.TemporaryDirectory() as parent:  # L5.22 continues a trained model: an untrained one of its shape
+        if recipe.starts_from:
+            start_model(recipes.get(recipe.starts_from), base, _no_log, base_weights=False).save(f"{parent}/model.keras")
+            Path(parent, "state.json").write_text(json.dumps({"base": base}))
+        model = start_model(recipe, base, _no_log, base_weights=False,  # timing needs shapes, not weights
+                            start_from=Path(parent) if recipe.starts_from else None)
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (recipe.batch_size * (steps + warm), *recipe.input_shape), dtype=np.uint8)
     labels = rng.integers(0, recipe.classes, len(images))
