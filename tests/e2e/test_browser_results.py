@@ -10,8 +10,8 @@ import numpy as np
 from PIL import Image
 
 from core.artifacts.rundir import list_runs
+from core.datasets import CATS_DOGS
 from core.paths import TRAINED_DIR
-from core.recipes import CAT_DOG_IDS
 from pages.strings import CATALOG
 
 SHOTS = "/tmp"
@@ -34,7 +34,7 @@ def generated_photo() -> bytes:
 
 
 def test_predict_reads_a_probability(app_url, page):
-    ready = [info.name for info in list_runs(TRAINED_DIR) if info.ok and info.recipe in CAT_DOG_IDS]
+    ready = [info.name for info in list_runs(TRAINED_DIR) if info.ok and info.dataset == CATS_DOGS.id]
     assert ready, f"no usable cat/dog model in {TRAINED_DIR}: the shipped models are missing"
     open_page(page, app_url, "predict.nav")
     page.locator('input[type="file"]').first.set_input_files(
@@ -57,7 +57,7 @@ def test_compare_draws_the_curves(app_url, page):
 
 def test_three_classmates_at_once_all_get_verdicts(app_url, browser):
     """Three sessions upload at the same moment; each gets every cat/dog model's verdict."""
-    ready = [info for info in list_runs(TRAINED_DIR) if info.ok and info.recipe in CAT_DOG_IDS]
+    ready = [info for info in list_runs(TRAINED_DIR) if info.ok and info.dataset == CATS_DOGS.id]
     assert ready, f"no usable cat/dog model in {TRAINED_DIR}: the shipped models are missing"
     contexts = [browser.new_context(viewport={"width": 1400, "height": 2400}) for _ in range(3)]
     try:
