@@ -119,7 +119,8 @@ def test_table_lists_good_models_and_says_why_others_are_not(tiny_mnist_run, tmp
     (trained / "fine_tuning").mkdir()  # an empty folder: a promotion that never happened
 
     table = table_markdown(trained)
-    rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
+    # columns: data, recipe, ...: a row by its recipe
+    rows = {line.split("|")[2].strip(): line for line in table.splitlines()[2:]}
     card = json.loads((tiny_mnist_run / "card.json").read_text())
     assert f"{card['test_accuracy']:.4f}" in rows["mnist"]
     assert "not available: card.json is not valid JSON" in rows["scratch"]
