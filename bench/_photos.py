@@ -28,7 +28,7 @@ def phone_photo(source: bytes, quality: int = 92, noise: float = 6.0) -> bytes:
 
 def cat_photo() -> bytes:
     """The book's first test cat where the data is here, else a generated picture of a photo's
-    size (as tests/e2e/conftest.py's cat_photo), so a fresh clone measures too."""
+    size, so a fresh clone measures too (tests/e2e/conftest.py's cat_photo fixture is this)."""
     from core.data.folders import DataFolderError, cats_dogs_root
 
     try:

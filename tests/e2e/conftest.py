@@ -111,21 +111,9 @@ def projector(sized_page):
 def cat_photo() -> bytes:
     """A JPEG to upload: the book's first test cat where the data is here (../shared/data,
     $CONVNET_DATA), else a generated one, so a fresh clone runs the same tests."""
-    import io
+    from bench._photos import cat_photo as photo  # one definition, shared with the benches
 
-    import numpy as np
-    from PIL import Image
-
-    from core.data.folders import DataFolderError, cats_dogs_root
-
-    try:
-        return sorted((cats_dogs_root() / "test" / "cats").glob("*.jpg"))[0].read_bytes()
-    except (DataFolderError, IndexError):
-        pixels = np.random.default_rng(1).normal(110, 20, (240, 320, 3))
-        pixels[60:180, 100:220] = [200, 80, 60]
-        buffer = io.BytesIO()
-        Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=90)
-        return buffer.getvalue()
+    return photo()
 
 
 @pytest.fixture
