@@ -28,6 +28,21 @@ def test_the_samples_are_small_and_every_file_is_indexed_with_its_credit():
     assert {sample.label for sample in folders.sample_photos("mnist")} == {str(d) for d in range(10)}
 
 
+def test_every_sample_is_a_test_photo_no_shipped_model_trained_on():
+    """Each sample names its source; a cloud sample lies in the test split of every shipped cloud
+    model's manifest (so a student's "it got my sample right" is not a photo it memorised)."""
+    sources = {dataset: [e["source"] for e in json.loads((SAMPLES / dataset / "index.json").read_text("utf-8"))]
+               for dataset in ("cats_and_dogs", "mnist", "ccsn")}
+    assert all(source.startswith("test/") for source in sources["cats_and_dogs"])
+    assert all(source.startswith("x_test[") for source in sources["mnist"])
+    manifests = [json.loads((run / paths.MANIFEST_NAME).read_text("utf-8"))
+                 for run in paths.TRAINED_DIR.glob("ccsn-*") if (run / paths.MANIFEST_NAME).is_file()]
+    assert manifests and len(sources["ccsn"]) == 11
+    for manifest in manifests:
+        test = {name for names in manifest["files"]["test"].values() for name in names}
+        assert set(sources["ccsn"]) <= test
+
+
 def test_a_data_set_without_samples_shows_none(tmp_path):
     assert folders.sample_photos("no_such_data_set") == []
     (tmp_path / "broken").mkdir()

@@ -19,7 +19,7 @@ from PIL import Image
 
 from core.data.images import BadImage, open_image, prepare_image
 from core.datasets import CATS_DOGS, MNIST, Dataset
-from core.paths import SAMPLES_DIR, SHARED_DATA
+from core.paths import MANIFEST_NAME, SAMPLES_DIR, SHARED_DATA, TRAINED_DIR
 from core.progress import progress
 from core.reasons import Code, Reason
 
@@ -215,7 +215,7 @@ class Sample:
     credit: str
 
 
-SAMPLE_INDEX = "index.json"  # per data set: [{"file", "class", "credit"}], in the order shown
+SAMPLE_INDEX = "index.json"  # per data set: [{"file", "class", "credit", "source"}], in the order shown
 CCSN_CREDIT = ("CCSN: Zhang, Liu, Zhang and Song, \"CloudNet\", Geophysical Research Letters 45 (2018); "
                "data doi:10.7910/DVN/CADDPD, Creative Commons licence, for research and teaching")
 
@@ -232,32 +232,45 @@ def sample_photos(dataset: str = CATS_DOGS.id, root: Path = SAMPLES_DIR) -> list
             if (folder / entry["file"]).is_file()]
 
 
+CCSN_MANIFEST = TRAINED_DIR / "ccsn-feature_extraction" / MANIFEST_NAME  # the shipped cloud models' split
+
+
+def ccsn_test_photos(manifest: Path = CCSN_MANIFEST) -> dict[str, list[str]]:
+    """Genus -> its photos in the shipped cloud models' test split (relative to the CCSN folder),
+    in the manifest's order: a cloud sample must be a photo no shipped model trained on."""
+    return json.loads(Path(manifest).read_text(encoding="utf-8"))["files"]["test"]
+
+
 def write_samples(data: str | Path | None = None, out: Path = SAMPLES_DIR, side: int = 200) -> dict[str, int]:
     """Regenerate samples/ from the data sets' own images (`python -m core samples`): three
     cats and three dogs and one of each digit from the test splits, which no model trained on,
-    and one photo of each cloud genus; small JPEGs (PNG for the digits) with their credit.
+    and one photo of each cloud genus from the shipped cloud models' test split; small JPEGs
+    (PNG for the digits), each indexed with its credit and its source in the data set.
     Returns how many samples each data set got (a data set not found here is left as it is)."""
     root = data_root(data)
-    picks: dict[str, list[tuple[str, Image.Image, str]]] = {}  # dataset -> (class, image, credit)
+    picks: dict[str, list[tuple[str, Image.Image, str, str]]] = {}  # dataset -> (class, image, credit, source)
     if root and (root / CATS_DOGS.path / "test").is_dir():
-        picks[CATS_DOGS.id] = [(cls, open_image(path), CATS_DOGS.credit) for cls in CATS_DOGS.classes
-                               for path in sorted((root / CATS_DOGS.path / "test" / cls).glob("*.jpg"))[:3]]
+        folder = root / CATS_DOGS.path
+        picks[CATS_DOGS.id] = [(cls, open_image(path), CATS_DOGS.credit, path.relative_to(folder).as_posix())
+                               for cls in CATS_DOGS.classes for path in sorted((folder / "test" / cls).glob("*.jpg"))[:3]]
     if mnist_path(data):
         with np.load(mnist_path(data)) as f:
             x, y = f["x_test"], f["y_test"]
-        picks[MNIST.id] = [(str(digit), Image.fromarray(x[int(np.argmax(y == digit))], "L"), MNIST.credit)
-                           for digit in range(10)]
+        first = {digit: int(np.argmax(y == digit)) for digit in range(10)}
+        picks[MNIST.id] = [(str(digit), Image.fromarray(x[i], "L"), MNIST.credit, f"x_test[{i}]")
+                           for digit, i in first.items()]
     if root and (root / "ccsn").is_dir():
-        picks["ccsn"] = [(genus.name, open_image(sorted(genus.glob("*.jpg"))[0]), CCSN_CREDIT)
-                         for genus in sorted((root / "ccsn").iterdir()) if genus.is_dir() and any(genus.glob("*.jpg"))]
+        test = ccsn_test_photos()
+        picks["ccsn"] = [(genus, open_image(root / "ccsn" / test[genus][0]), CCSN_CREDIT, test[genus][0])
+                         for genus in sorted(test) if test[genus] and (root / "ccsn" / test[genus][0]).is_file()]
     for dataset, samples in picks.items():
         folder = Path(out) / dataset
         folder.mkdir(parents=True, exist_ok=True)
         entries = []
-        for number, (label, image, credit) in enumerate(samples, 1):
+        for number, (label, image, credit, source) in enumerate(samples, 1):
             name = f"{label}-{number}." + ("png" if image.mode == "L" else "jpg")
             image.thumbnail((side, side))
             image.save(folder / name, **({} if image.mode == "L" else {"quality": 80, "optimize": True}))
-            entries.append({"file": name, "class": label, "credit": credit})
+            entries.append({"file": name, "class": label, "credit": credit, "source": source})
         (folder / SAMPLE_INDEX).write_text(json.dumps(entries, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return {dataset: len(samples) for dataset, samples in picks.items()}
