@@ -287,8 +287,9 @@ def parser() -> argparse.ArgumentParser:
                    help="Keras dtype policy (default: mixed_bfloat16 on a GPU, float32 on a CPU); "
                         "the backend is $KERAS_BACKEND (tensorflow, jax, torch)")
     s.add_argument("--split", choices=MODES, default="clean",
-                   help="a labelled folder's split: clean (copies together, conflicts left out; the default) or "
-                        "random (ignores both: only to measure how much a leaky split inflates accuracy)")
+                   help="a labelled folder's split: clean (copies together, conflicts left out; the default); "
+                        "copies (copies dealt apart, conflicts left out) and random (ignores both) only measure "
+                        "how much a leaky split changes accuracy")
     s.set_defaults(func=cmd_train)
     s = sub.add_parser("export", help="re-export a finished run's model.keras to model.onnx (parity-checked, labelled)")
     s.add_argument("run_dir")

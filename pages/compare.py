@@ -129,4 +129,5 @@ with table_tab:
                  column_config={t("compare.col.accuracy"): percent, t("compare.col.book"): percent})
     st.caption(t("compare.table_note"))
     if lesson := leak_lesson():  # bench/leak.py: what a random split would have claimed
-        st.info(t("compare.leak", **{**lesson, "recipe": t(f"recipe.{lesson['recipe']}")}))
+        lesson["recipe"] = t(f"recipe.{lesson['recipe']}")
+        st.info(t("compare.leak", **lesson) + (" " + t("compare.leak_parts", **lesson) if "copies" in lesson else ""))

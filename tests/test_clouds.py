@@ -95,6 +95,23 @@ def test_the_random_split_ignores_copies_and_conflicts_the_clean_one_keeps_apart
         split(report, 0, mode="shuffled")
 
 
+def test_the_copies_split_deals_copies_apart_but_still_leaves_conflicts_out(sky):
+    """The split that measures the copies' part of the leak on its own: a within-class copy may
+    land on both sides (never in the clean split), the cross-class conflict stays out."""
+    (sky / "cumulus" / "again.png").write_bytes((sky / "cumulus" / "3.png").read_bytes())
+    report = check(sky)
+
+    def sides(manifest):
+        return {side for side, by_class in manifest.files.items() for name in by_class["cumulus"]
+                if name in ("cumulus/3.png", "cumulus/again.png")}
+
+    seeds = range(20)
+    copies = [split(report, seed, mode="copies") for seed in seeds]
+    assert all(m.left_out == split(report, seed).left_out and len(m.left_out) == 2 for seed, m in zip(seeds, copies))
+    assert all(len(sides(split(report, seed))) == 1 for seed in seeds)
+    assert any(len(sides(m)) == 2 for m in copies)
+
+
 def test_the_leak_sentence_numbers_come_from_the_benchmark(tmp_path):
     path = tmp_path / "leak.json"
     assert leak_lesson(path) is None
@@ -102,6 +119,10 @@ def test_the_leak_sentence_numbers_come_from_the_benchmark(tmp_path):
                                          "clean": {"top1": 0.52}, "random": {"top1": 0.61}}}))
     assert leak_lesson(path) == {"dataset": "ccsn", "recipe": "feature_extraction", "clean": 0.52,
                                  "random": 0.61, "points": 9.0}
+    path.write_text(json.dumps({"data": {"dataset": "ccsn", "recipe": "feature_extraction", "clean": {"top1": 0.52},
+                                         "copies": {"top1": 0.58}, "random": {"top1": 0.49}}}))
+    lesson = leak_lesson(path)
+    assert (lesson["points"], lesson["copy_points"], lesson["conflict_points"]) == (-3.0, 6.0, -9.0)
     path.write_text("{broken")
     assert leak_lesson(path) is None
 

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
 from core import paths, recipes
+from core.artifacts.leak import leak_lesson
 from core.data.images import MAX_FILE_MB, BadImageCode
 from core.datasets import CATS_DOGS
 from core.training import launcher
@@ -206,6 +207,19 @@ def test_compare_draws_the_story_the_runs_and_the_table(env, lang):
     assert len(table) == 6 and epochs.str.contains("⚠️").sum() == 2
     assert (epochs == strings["compare.not_trained"]).sum() == 4
     assert table[strings["compare.col.book"]].notna().all()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_compare_tells_the_leak_lesson_and_its_two_parts(env, lang):
+    """bench/leak.py's measured numbers (the shipped bench/results/leak.json), in one sentence
+    per language: the random split's claim, then the copies' part and the conflicts' part."""
+    lesson = leak_lesson()
+    assert lesson and "copies" in lesson, "bench/results/leak.json lacks the copies split: run python -m bench leak"
+    at = page("compare", lang)
+    assert not at.exception
+    (said,) = [i.value for i in at.info if f"{lesson['random']:.1%}" in i.value]
+    assert all(number in said for number in (f"{lesson['clean']:.1%}", f"{lesson['copies']:.1%}",
+                                             f"{lesson['copy_points']:+.1f}", f"{lesson['conflict_points']:+.1f}"))
 
 
 class Side(dict):

@@ -19,8 +19,9 @@ from core.paths import MANIFEST_NAME, REPO
 from core.reasons import Code, Reason
 
 FRACTIONS = (0.7, 0.15, 0.15)  # train, validation, test
-MODES = ("clean", "random")  # "random": what most published splits do (copies and conflicts ignored), to
-# measure the leak's inflation (bench/leak.py); never the default
+MODES = ("clean", "copies", "random")  # "random": what most published splits do (copies and conflicts
+# ignored); "copies": copies dealt apart but conflicts still left out, to tell the copies' part of the leak
+# from the conflicts' part (bench/leak.py); only "clean" is ever the default
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,10 @@ class Manifest:
 def split(report: Report, seed: int = 0, splits: dict | None = None, mode: str = "clean") -> Manifest:
     """Deal the report's photos to train/validation/test. `splits` (image -> split) keeps a
     pre-split folder's own sides, still leaving conflicts out. mode "random" deals every photo
-    on its own, copies and conflicts included: the leaky split, kept only to measure the leak."""
+    on its own, copies and conflicts included: the leaky split, kept only to measure the leak;
+    "copies" deals every photo on its own but leaves conflicts out (the copies' leak alone)."""
     if mode not in MODES:
         raise ValueError(f"unknown split mode {mode!r}; choose one of: {', '.join(MODES)}")
-    leaky = mode == "random"
     unreadable = [c for c in report.classes if report.counts[c]
                   and not any(p.problem is None for p in report.photos if p.label == c)]
     if unreadable:
@@ -57,9 +58,9 @@ def split(report: Report, seed: int = 0, splits: dict | None = None, mode: str =
             Code.CLASSES_UNREADABLE, f"{report.root}: none of the images in {', '.join(unreadable)} can be read "
             "(the data check lists why): replace them with readable photos or remove the folder",
             folder=str(report.root), classes=", ".join(unreadable)))
-    conflicted = set() if leaky else {p.path for g in report.conflicts for p in g}
+    conflicted = set() if mode == "random" else {p.path for g in report.conflicts for p in g}
     readable = [p for p in report.photos if p.problem is None and p.path not in conflicted]
-    group_of = {} if leaky else {p.path: i for i, g in enumerate(report.groups) for p in g}
+    group_of = {} if mode != "clean" else {p.path: i for i, g in enumerate(report.groups) for p in g}
     units: dict[object, list] = {}
     for photo in readable:
         units.setdefault(group_of.get(photo.path, photo.path), []).append(photo)
