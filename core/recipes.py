@@ -216,6 +216,9 @@ TUNINGS: dict[tuple[str, str], Tuning] = {  # (data set id, recipe id) -> Tuning
     ("ccsn", "feature_extraction"): Tuning(
         1e-4, 30, "the learning rate with the best validation accuracy after the book's 30 epochs in "
                   "bench/ccsn_tuning.py's sweep (bench/results/ccsn_tuning.json)"),
+    ("ccsn", "feature_extraction_augmented"): Tuning(
+        1e-4, 30, "feature_extraction's chosen rate: the same head on the same base's features, here of augmented "
+                  "photos; the book's 30 epochs"),
     ("ccsn", "fine_tuning"): Tuning(
         1e-4, 10, "not tuned: ten times the book's rate of 1e-5 for a tenth of its 100 epochs; continues a "
                   "feature_extraction run on the same data (--from), whose head is trained already"),
