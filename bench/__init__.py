@@ -23,7 +23,7 @@ from typing import Callable
 import numpy as np
 
 BENCHMARKS = ("serving", "quantisation", "startup", "phone", "pipeline", "training", "concurrency", "classroom", "heads",
-              "inside", "leak", "ccsn_tuning")
+              "inside", "leak", "ccsn_tuning", "ccsn_fine_tuning")
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
 README = HERE / "README.md"

@@ -220,8 +220,9 @@ TUNINGS: dict[tuple[str, str], Tuning] = {  # (data set id, recipe id) -> Tuning
         1e-4, 30, "feature_extraction's chosen rate: the same head on the same base's features, here of augmented "
                   "photos; the book's 30 epochs"),
     ("ccsn", "fine_tuning"): Tuning(
-        1e-4, 10, "not tuned: ten times the book's rate of 1e-5 for a tenth of its 100 epochs; continues a "
-                  "feature_extraction run on the same data (--from), whose head is trained already"),
+        3e-5, 30, "the learning rate with the best validation accuracy after 30 epochs in bench/ccsn_fine_tuning.py's "
+                  "sweep (1e-4 or 3e-5; bench/results/ccsn_fine_tuning.json); continues a feature_extraction run on "
+                  "the same data (--from), whose head is trained already"),
     ("ccsn", "scratch_augmented"): Tuning(
         1e-4, 20, "not tuned: the book's learning rate; 20 epochs planned for CPU time"),
 }
