@@ -234,3 +234,55 @@ def test_filter_patterns_of_a_model_that_kept_only_its_onnx(tiny_mnist_run, tmp_
     assert compute(kept, filters=1, tile=12)["weights"] == "model.keras"
     diff = np.abs(np.asarray(Image.open(bare / PATTERNS_PNG), dtype=float) - np.asarray(Image.open(kept / PATTERNS_PNG)))
     assert diff.max() <= 2  # the same filters, to a rounding of the 8-bit picture
+
+
+@pytest.mark.slow  # TensorFlow, and two shipped models rebuilt from their ONNX weights
+@pytest.mark.parametrize("recipe", ["mnist", "scratch"])
+def test_each_ascent_step_moves_the_image_by_the_step_size(recipe):
+    """Listing 5.36's normalisation works at any gradient scale: w.r.t. raw 0-255 pixels the shipped
+    models' gradients are 1e-8-1e-5 in RMS, which the book's epsilon of 1e-5 would swamp (the image
+    would barely move); a filter that nothing excites yet (zero gradient) stays put."""
+    from core.training.patterns import STEP_SIZE, ascent, feature_models
+
+    _, chosen = feature_models(TRAINED / recipe)
+    for name, feature_model in chosen:
+        images = np.random.default_rng(0).random((8, *feature_model.input_shape[1:])).astype("float32") * 20 + 128
+        moved = ascent(feature_model)(images, np.arange(8, dtype="int32"), 1).numpy() - images
+        rms = np.sqrt(np.square(moved).mean(axis=(1, 2, 3)))
+        assert (rms > 0).sum() >= 2, name
+        np.testing.assert_allclose(rms[rms > 0], STEP_SIZE, rtol=1e-3, err_msg=name)
+
+
+def test_a_cloud_models_recipe_is_rebuilt_with_its_own_classes(monkeypatch):
+    """trained/ccsn-*: the recipe's own data has 2 classes; the model.onnx's metadata names 11,
+    and the patterns' Keras model is built with as many."""
+    import onnx
+
+    from core import datasets, recipes
+    from core.training.patterns import _on_its_data
+
+    monkeypatch.setattr(datasets, "DATASETS", dict(datasets.DATASETS))  # ccsn is registered for this test only
+    clouds = sorted(TRAINED.glob("ccsn-*"))
+    assert clouds
+    for run in clouds:
+        recipe = _on_its_data(run, recipes.get(json.loads((run / "card.json").read_text())["recipe"]))
+        metadata = {prop.key: prop.value for prop in onnx.load(str(run / "model.onnx")).metadata_props}
+        assert recipe.dataset == "ccsn" and recipe.classes == len(json.loads(metadata["labels"])) == 11
+        assert recipe.data.display_names["zh-TW"] == tuple(json.loads(metadata["display_names"])["zh-TW"])
+
+
+def test_every_shipped_model_ships_the_patterns_of_its_own_model():
+    """Each model in trained/ ships its filter patterns (5.4.2), made from that very model.onnx
+    (patterns.json records its sha256): a model promoted again without fresh patterns fails here."""
+    from core.artifacts.files import sha256_file
+
+    shipped = sorted(TRAINED.glob("*/model.onnx"))
+    assert shipped
+    for model in shipped:
+        run = model.parent
+        make = f"make them: python -m core patterns {run.relative_to(TRAINED.parent)}"
+        assert (run / "patterns.json").is_file() and (run / "patterns.png").is_file(), make
+        assert json.loads((run / "patterns.json").read_text())["model_sha256"] == sha256_file(model), make
+        patterns = pictures.read_patterns(run)
+        assert patterns is not None and patterns.layers, make
+        assert all(np.asarray(row.image).std() > 0 for row in patterns.layers), make

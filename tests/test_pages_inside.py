@@ -47,6 +47,10 @@ def captions(at: AppTest) -> list[str]:
     return [img.caption for element in at.get("image") for img in element.proto.imgs]
 
 
+def patterns_tab(at: AppTest, lang: str):
+    return next(tab for tab in at.tabs if tab.label == CATALOG[lang]["inside.tab.patterns"])
+
+
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
 @pytest.mark.parametrize("info", SHIPPED, ids=[info.recipe for info in SHIPPED])
 def test_inside_shows_every_layer_and_the_heatmaps(env, info, lang):
@@ -65,15 +69,13 @@ def test_inside_shows_every_layer_and_the_heatmaps(env, info, lang):
     same = [i for i in SHIPPED if i.card.dataset == info.card.dataset][:5]
     heat = [c for c in captions(at) if c and strings["inside.gradcam.caption"].split("·")[-1].split("{")[0] in c]
     assert len(heat) == len(same)  # one heatmap per model of the data set, side by side
-    patterns = read_patterns(info.path)
-    lines = {m.value for m in at.markdown}
-    if patterns is None:  # the page says how to make them
-        assert strings["inside.patterns.missing"].format(command=f"python -m core patterns {info.path}") in \
-            [i.value for i in at.info]
-    else:
-        for row in patterns.layers:
-            assert strings["inside.patterns.layer"].format(name=row.name, n=len(row.filters), steps=patterns.steps,
-                                                           seed=patterns.seed) in lines
+    patterns = read_patterns(info.path)  # every shipped model ships them (test_explain checks they are its own)
+    tab = patterns_tab(at, lang)
+    assert patterns is not None and not tab.info
+    assert [m.value for m in tab.markdown if m.value.startswith("**")] == [
+        strings["inside.patterns.layer"].format(name=row.name, n=len(row.filters), steps=patterns.steps,
+                                                seed=patterns.seed) for row in patterns.layers]
+    assert len(tab.get("image")) == len(patterns.layers)  # one row of tiles per layer, shown at once
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
@@ -111,4 +113,21 @@ def test_a_model_that_cannot_be_explained_says_why(env, monkeypatch):
     expected = CATALOG["zh-TW"]["inside.no_gradcam"].format(
         reason=CATALOG["zh-TW"]["reasons.explain_unsupported"].format(op="Gelu"))
     assert expected in [i.value for i in at.info]
+    assert [m for m in at.markdown if m.value.startswith("**conv1**")]  # the feature maps still work
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_a_model_without_filter_patterns_says_how_to_make_them(env, tmp_path, lang):
+    """A finished run has no patterns until `python -m core patterns` makes them: the tab says so,
+    translated, and the rest of the page works."""
+    run = tmp_path / "runs" / "mnist-no-patterns"
+    run.mkdir(parents=True)
+    for name in ("card.json", "history.json", "model.onnx"):
+        (run / name).write_bytes((REPO / "trained" / "mnist" / name).read_bytes())
+    at = page("inside", lang)
+    at.selectbox(key="inside_model").set_value(str(run)).run()
+    assert not at.exception
+    missing = CATALOG[lang]["inside.patterns.missing"].format(command=f"python -m core patterns {run}")
+    assert [i.value for i in patterns_tab(at, lang).info] == [missing]
+    assert not patterns_tab(at, lang).get("image")
     assert [m for m in at.markdown if m.value.startswith("**conv1**")]  # the feature maps still work

@@ -8,19 +8,26 @@ Which Keras model: the run's model.keras where it kept one. The shipped models k
 model.onnx, so a from-scratch or MNIST model is rebuilt from its recipe with the weights read
 back from the ONNX initialisers (checked against onnxruntime before use), and a pretrained
 model's patterns are those of its base's blocks that every pretrained recipe keeps frozen (the
-ImageNet weights as shipped: fine-tuning unfreezes only stage 7 and the top)."""
+ImageNet weights as shipped: fine-tuning unfreezes only stage 7 and the top). A model that
+learned from a labelled folder (the cloud genera) is rebuilt with its model.onnx's classes.
+
+The JSON index records the sha256 of the model.onnx the patterns belong to, so a model replaced
+without fresh patterns is found out (tests walk trained/)."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import numpy as np
 
-from core.artifacts.files import atomic_write_bytes, atomic_write_json
+from core.artifacts.files import atomic_write_bytes, atomic_write_json, sha256_file
 from core.artifacts.shipped import PATTERNS_JSON, PATTERNS_PNG  # in the run dir; core.explainers.inside reads them
 
 LITE0_BLOCKS = ("stem_activation", "block2b_add", "block4c_add", "block6d_add")  # frozen in every recipe
 STEPS, STEP_SIZE = 40, 1.0  # Listing 5.35: 40 steps of gradient ascent, step 1
+EPSILON = 1e-12  # Listing 5.36's 1e-5 suits its loss's scale; gradients w.r.t. raw 0-255 pixels are 1e-8-1e-5, so
+# 1e-5 would outweigh them and the image would barely move
 GAP = 2  # pixels of white between tiles
 
 
@@ -31,20 +38,34 @@ def _deprocess(x: np.ndarray) -> np.ndarray:
     return np.repeat(x, 3, axis=-1) if x.shape[-1] == 1 else x
 
 
-def pattern(feature_model, index: int, shape: tuple, seed: int) -> np.ndarray:
-    """Listing 5.35's generate_pattern: the input (raw 0-255 pixels) that maximises filter
-    `index` of the model's output, from grey noise drawn from `seed`."""
+def ascent(feature_model):
+    """Listing 5.35's 40 steps as one tf.function over a batch, image i climbing filter filters[i]
+    (in inference mode the images do not meet, so each climbs alone): traced once per layer, where
+    eager steps cost a Python round trip per filter and step. Each step's gradient is normalised
+    by its own image's RMS (Listing 5.36), so each image moves by STEP_SIZE in RMS."""
     import tensorflow as tf
 
-    rng = np.random.default_rng(seed)
-    image = tf.Variable(rng.random((1, *shape)).astype("float32") * 20 + 128)
-    for _ in range(STEPS):
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(feature_model(image, training=False)[..., index])
-        grads = tape.gradient(loss, image)
-        grads /= tf.sqrt(tf.reduce_mean(tf.square(grads))) + 1e-5
-        image.assign_add(grads * STEP_SIZE)
-    return _deprocess(image.numpy()[0])
+    @tf.function
+    def climb(images, filters, steps):
+        for _ in tf.range(steps):
+            with tf.GradientTape() as tape:
+                tape.watch(images)
+                outputs = tf.gather(feature_model(images, training=False), filters, axis=-1, batch_dims=1)
+                loss = tf.reduce_sum(tf.reduce_mean(outputs, axis=[1, 2]))
+            grads = tape.gradient(loss, images)
+            grads /= tf.sqrt(tf.reduce_mean(tf.square(grads), axis=[1, 2, 3], keepdims=True)) + EPSILON
+            images += grads * STEP_SIZE
+        return images
+
+    return climb
+
+
+def patterns(feature_model, filters: list[int], shape: tuple, seeds: list[int]) -> list[np.ndarray]:
+    """Listing 5.35's generate_pattern for each filter: the input (raw 0-255 pixels) that maximises
+    it, from grey noise drawn from its seed."""
+    images = np.stack([np.random.default_rng(seed).random(shape).astype("float32") * 20 + 128 for seed in seeds])
+    climbed = ascent(feature_model)(images, np.asarray(filters, dtype="int32"), STEPS).numpy()
+    return [_deprocess(image) for image in climbed]
 
 
 def _tile(pixels: np.ndarray, tile: int):
@@ -58,6 +79,23 @@ def _tile(pixels: np.ndarray, tile: int):
         return picture.resize((tile, tile), Image.Resampling.BILINEAR)
     left, top = (picture.width - tile) // 2, (picture.height - tile) // 2
     return picture.crop((left, top, left + tile, top + tile))
+
+
+def _on_its_data(run_dir: Path, recipe):
+    """The recipe on the data set its model.onnx names in its metadata (a cloud model: 11 classes
+    where the recipe's own data has 2), so that its head is built to the exported one's size."""
+    import onnx
+
+    from core import datasets, recipes
+
+    metadata = {prop.key: prop.value for prop in onnx.load(str(run_dir / "model.onnx")).metadata_props}
+    if metadata.get("dataset", recipe.dataset) == recipe.dataset:
+        return recipe
+    if metadata["dataset"] not in datasets.CHAPTER:
+        names = json.loads(metadata["display_names"])
+        datasets.register(datasets.labelled(metadata["dataset"], tuple(json.loads(metadata["labels"])),
+                                            {language: tuple(names[language]) for language in datasets.LANGUAGES}))
+    return recipes.on_data(recipe, metadata["dataset"])
 
 
 def _from_onnx(run_dir: Path, recipe):
@@ -103,7 +141,7 @@ def feature_models(run_dir: Path) -> tuple[str, list]:
         model, source = keras.models.load_model(run_dir / "model.keras"), "model.keras"
     else:
         card = Card.read(run_dir)
-        recipe = recipes.get(card.recipe)
+        recipe = _on_its_data(run_dir, recipes.get(card.recipe))
         model, source = (models.build(recipe, card.base), "imagenet") if recipe.pretrained else \
             (_from_onnx(run_dir, recipe), "model.onnx")
     convs = [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
@@ -129,14 +167,15 @@ def compute(run_dir: str | Path, filters: int = 16, tile: int = 64, seed: int = 
     source, chosen = feature_models(run_dir)
     shape = tuple(chosen[0][1].input_shape[1:])
     sheet = Image.new("RGB", (filters * (tile + GAP) - GAP, len(chosen) * (tile + GAP) - GAP), "white")
+    onnx_file = run_dir / "model.onnx"
     index = {"seed": seed, "steps": STEPS, "step_size": STEP_SIZE, "tile": tile, "gap": GAP, "weights": source,
-             "layers": []}
+             "model_sha256": sha256_file(onnx_file) if onnx_file.is_file() else None, "layers": []}
     for row, (name, feature_model) in enumerate(chosen):
-        count = min(filters, feature_model.output_shape[-1])
-        for k in range(count):
-            picture = _tile(pattern(feature_model, k, shape, seed + 1000 * row + k), tile)
-            sheet.paste(picture, (k * (tile + GAP), row * (tile + GAP)))
-        index["layers"].append({"name": name, "filters": list(range(count))})
+        chosen_filters = list(range(min(filters, feature_model.output_shape[-1])))
+        seeds = [seed + 1000 * row + k for k in chosen_filters]
+        for k, pixels in zip(chosen_filters, patterns(feature_model, chosen_filters, shape, seeds)):
+            sheet.paste(_tile(pixels, tile), (k * (tile + GAP), row * (tile + GAP)))
+        index["layers"].append({"name": name, "filters": chosen_filters})
     buffer = io.BytesIO()
     sheet.save(buffer, format="PNG", optimize=True)
     atomic_write_bytes(run_dir / PATTERNS_PNG, buffer.getvalue())
