@@ -129,7 +129,7 @@ def test_pictures_of_channels_and_overlay():
     activation[..., 1] = np.arange(20).reshape(4, 5)
     grid = pictures.channel_grid(activation, columns=2, gap=1)
     assert grid.size == (2 * 5 + 1, 2 * 4 + 1)
-    cells = np.asarray(grid)
+    cells = np.asarray(grid.convert("RGB"))  # a palette image: its colours
     assert (cells[:4, :5] == pictures.colour(np.zeros(1))[0]).all()  # blank channel: uniformly dark
     assert len({tuple(p) for p in cells[:4, 6:].reshape(-1, 3)}) > 5  # the ramp: many colours
     photo = Image.new("RGB", (60, 40), (10, 200, 30))
