@@ -2,6 +2,8 @@
 pooling layer's feature maps (5.4.1), the patterns its filters answer to (5.4.2, computed once
 by `python -m core patterns`) and Grad-CAM heatmaps side by side for several models (5.4.3).
 No TensorFlow here: onnxruntime and numpy (core.serving.explain)."""
+import base64
+
 import streamlit as st
 from PIL import Image
 
@@ -41,10 +43,13 @@ def samples(dataset: str) -> dict:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def grid(key: str, layer: str, _activation) -> bytes:
-    """One layer's grid as PNG, made once per model and input (`key`, Inside.key) and layer:
-    reruns on the same image (a channel picked, a slider moved) send the same bytes at once."""
-    return png(channel_grid(_activation, COLUMNS, SHOWN, widest=WIDEST))
+def grid(key: str, layer: str, _activation) -> str:
+    """One layer's grid as a PNG data URI, made once per model and input (`key`, Inside.key) and
+    layer, so reruns on the same image (a channel picked, a slider moved) make none. Inline, it
+    comes with the page's message, not by a second request that waits while the server is busy
+    (on a fresh server, building the other models' sessions for the Grad-CAM tab)."""
+    return "data:image/png;base64," + base64.b64encode(png(channel_grid(_activation, COLUMNS, SHOWN,
+                                                                        widest=WIDEST))).decode()
 
 
 st.title(t("inside.title"))
