@@ -15,6 +15,7 @@ from pages._i18n import t
 from pages._results import display_names, label
 
 WIDTH = 240  # px: the heatmap under a verdict, as small as Predict's photo
+LARGEST = 640  # px: an overlay's longest side (a phone's photo is not blended, sent and shrunk at full size)
 
 
 def explainer(info: RunInfo) -> explain.Explainer:
@@ -39,7 +40,9 @@ def gradcam(info: RunInfo, image: Image.Image, class_index: int | None = None,
     names = display_names(model.model.display_names)
     caption = t("inside.gradcam.caption", model=label(info), name=names[index], p=inside.probabilities[index],
                 layer=model.last_conv.name)
-    return overlay(image, inside.heatmap(index), opacity), caption
+    shown = image.copy()
+    shown.thumbnail((LARGEST, LARGEST))
+    return overlay(shown, inside.heatmap(index), opacity), caption
 
 
 def switch(column, info: RunInfo, image: Image.Image, key: str) -> None:

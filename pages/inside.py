@@ -2,12 +2,14 @@
 pooling layer's feature maps (5.4.1), the patterns its filters answer to (5.4.2, computed once
 by `python -m core patterns`) and Grad-CAM heatmaps side by side for several models (5.4.3).
 No TensorFlow here: onnxruntime and numpy (core.serving.explain)."""
+import base64
+
 import streamlit as st
 from PIL import Image
 
-from core.data.folders import DataFolderError, cats_dogs_root
+from core.data.folders import DataFolderError, cats_dogs_root, data_root
 from core.explainers import mechanics
-from core.explainers.inside import channel_grid, channel_view, read_patterns
+from core.explainers.inside import channel_grid, channel_view, png, read_patterns
 from core.serving.inference import ModelUnavailable
 from pages import _components as ui
 from pages import _why
@@ -17,20 +19,37 @@ from pages._results import display_names, label, models
 
 COLUMNS = 16  # channels a row in a layer's grid
 SHOWN = 64  # channels drawn per layer (Lite0's top has 1280)
+WIDEST = 1200  # px: a grid is drawn no wider than the page shows it (bigger channels are shrunk)
 SAMPLES = 3  # test photos per class offered as samples
 
 
-def samples(dataset: str) -> dict[str, Image.Image]:
-    """A few images to start from without an upload: test photos where the data is here,
-    drawn digits for MNIST."""
-    if dataset == "mnist":
-        return {t("inside.sample.digit", d=d): Image.fromarray(mechanics.sample_digit(d)) for d in (3, 7)}
+@st.cache_data(ttl=60, show_spinner=False)
+def photo_samples(data: str) -> dict[str, str]:
+    """A few cat and dog test photos by name, where the data (under the root `data`) is here:
+    looked for once a minute, not on every rerun (checking the folder takes a third of a second)."""
     try:
         root = cats_dogs_root() / "test"
     except DataFolderError:
         return {}
-    return {f"{kind}/{path.name}": Image.open(path) for kind in ("cats", "dogs")
+    return {f"{kind}/{path.name}": str(path) for kind in ("cats", "dogs")
             for path in sorted((root / kind).glob("*.jpg"))[:SAMPLES]}
+
+
+def samples(dataset: str) -> dict:
+    """Images to start from without an upload (drawn digits for MNIST) or their files."""
+    if dataset == "mnist":
+        return {t("inside.sample.digit", d=d): Image.fromarray(mechanics.sample_digit(d)) for d in (3, 7)}
+    return photo_samples(str(data_root()))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def grid(key: str, layer: str, _activation) -> str:
+    """One layer's grid as a PNG data URI, made once per model and input (`key`, Inside.key) and
+    layer, so reruns on the same image (a channel picked, a slider moved) make none. Inline, it
+    comes with the page's message, not by a second request that waits while the server is busy
+    (on a fresh server, building the other models' sessions for the Grad-CAM tab)."""
+    return "data:image/png;base64," + base64.b64encode(png(channel_grid(_activation, COLUMNS, SHOWN,
+                                                                        widest=WIDEST))).decode()
 
 
 st.title(t("inside.title"))
@@ -52,6 +71,7 @@ with source:
                                format_func=ui.names("inside.source", ways))
     if way == "sample":
         image = offered[st.selectbox(t("inside.sample"), list(offered), key="inside_sample")]
+        image = Image.open(image) if isinstance(image, str) else image
     else:
         image = ui.photo_upload("inside_upload", "inside.waiting")
 if image is None:
@@ -67,7 +87,9 @@ maps_tab, patterns_tab, heat_tab = st.tabs([t("inside.tab.maps"), t("inside.tab.
 with maps_tab:
     inside = model.inside(image)
     left, right = st.columns([1, 3])
-    left.image(image, width=200, caption=t("inside.input"))
+    shown = image.copy()  # a phone's photo is not encoded whole to be shown 200 px wide
+    shown.thumbnail((400, 400))
+    left.image(shown, width=200, caption=t("inside.input"))
     right.markdown(t("inside.maps.observations"))
     for layer in model.layers:
         activation = inside.activations[layer.name]
@@ -75,7 +97,7 @@ with maps_tab:
         blank = int((activation.reshape(-1, channels).std(axis=0) == 0).sum())
         st.markdown(t("inside.maps.layer", name=layer.name, h=height, w=width, c=channels, blank=blank,
                       shown=min(channels, SHOWN)))
-        st.image(channel_grid(activation, COLUMNS, SHOWN), width="stretch")
+        st.image(grid(inside.key, layer.name, activation), width="stretch")
     st.subheader(t("inside.maps.one"))
     names = [layer.name for layer in model.layers]
     chosen, channel_col = st.columns(2)

@@ -3,6 +3,7 @@ numpy Grad-CAM equals TensorFlow's GradientTape on the Keras model, the CLI, and
 points at a cat pasted on a plain canvas (shipped pretrained models)."""
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def test_pictures_of_channels_and_overlay():
     activation[..., 1] = np.arange(20).reshape(4, 5)
     grid = pictures.channel_grid(activation, columns=2, gap=1)
     assert grid.size == (2 * 5 + 1, 2 * 4 + 1)
-    cells = np.asarray(grid)
+    cells = np.asarray(grid.convert("RGB"))  # a palette image: its colours
     assert (cells[:4, :5] == pictures.colour(np.zeros(1))[0]).all()  # blank channel: uniformly dark
     assert len({tuple(p) for p in cells[:4, 6:].reshape(-1, 3)}) > 5  # the ramp: many colours
     photo = Image.new("RGB", (60, 40), (10, 200, 30))
@@ -138,6 +139,32 @@ def test_pictures_of_channels_and_overlay():
     hot = np.asarray(pictures.overlay(photo, heat, 1.0))
     assert hot[0, -1, 0] > 100 and hot[-1, 0, 2] > 100  # red where hot, blue where cold (jet)
     assert pictures.peak(heat) == (0.25, 0.75)
+
+
+def test_a_grid_is_no_wider_than_asked_and_keeps_its_layout():
+    activation = np.random.default_rng(0).standard_normal((148, 148, 40)).astype(np.float32)
+    full = pictures.channel_grid(activation, columns=16, limit=32, gap=1)
+    shrunk = pictures.channel_grid(activation, columns=16, limit=32, gap=1, widest=1200)
+    assert full.mode == shrunk.mode == "P" and full.size == (16 * 149 - 1, 2 * 149 - 1)
+    assert shrunk.size == (16 * 75 - 1, 2 * 75 - 1)  # cells halved: 74 px, the white lines kept
+    cells = np.asarray(shrunk.convert("RGB"))
+    assert (cells[74, :] == 255).all() and (cells[:, 74] == 255).all()
+    assert np.array_equal(Image.open(io.BytesIO(pictures.png(shrunk))).convert("RGB"), cells)
+
+
+def test_a_forward_pass_is_remembered_per_model_input():
+    model = explain.explainer(TRAINED / "scratch")
+    model.forget()
+    one, other = _images((150, 150), count=2, seed=3)
+    first = model.inside(one)
+    assert model.inside(one) is first and model.inside(one.copy(), feature_maps=False) is first
+    assert not first.activations["conv1"].flags.writeable  # shared: no caller may change it
+    second = model.inside(other, feature_maps=False)
+    assert second.key != first.key and len(second.activations) < len(first.activations)  # only what Grad-CAM needs
+    model.forget()
+    again = model.inside(one)
+    assert again is not first and again.key == first.key
+    assert np.array_equal(again.activations["conv1"], first.activations["conv1"])
 
 
 def _cat_on_canvas(photo: Image.Image, rng, canvas=450, size=200):

@@ -3,6 +3,7 @@ channels as one tiled image (Listing 5.31's grid), a Grad-CAM heatmap over its p
 5.44) and their colour maps. The numbers come from core.serving.explain."""
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,23 +19,29 @@ VIRIDIS = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231,
 JET = ((0, 0, 128), (0, 0, 255), (0, 255, 255), (255, 255, 0), (255, 0, 0), (128, 0, 0))
 
 
-def _table(anchors) -> np.ndarray:
-    """The colour map as 256 RGB rows, interpolated linearly between its anchors."""
+def _table(anchors, levels: int = 256) -> np.ndarray:
+    """The colour map as `levels` RGB rows, interpolated linearly between its anchors."""
     anchors = np.asarray(anchors, dtype=np.float32)
-    position = np.linspace(0, len(anchors) - 1, 256)
+    position = np.linspace(0, len(anchors) - 1, levels)
     low = np.minimum(position.astype(int), len(anchors) - 2)
     part = (position - low)[:, None]
     return np.round(anchors[low] * (1 - part) + anchors[low + 1] * part).astype(np.uint8)
 
 
 _TABLES: dict = {}
+LEVELS = 255  # a channel grid's colour levels: its palette's last entry is the white between channels
+
+
+def _lookup(anchors) -> np.ndarray:
+    """The colour map's 256 RGB rows, made once."""
+    if anchors not in _TABLES:
+        _TABLES[anchors] = _table(anchors)
+    return _TABLES[anchors]
 
 
 def colour(values: np.ndarray, anchors=VIRIDIS) -> np.ndarray:
     """Values in 0-1 -> uint8 RGB through the colour map (256 levels)."""
-    if anchors not in _TABLES:
-        _TABLES[anchors] = _table(anchors)
-    return _TABLES[anchors][np.round(np.clip(values, 0.0, 1.0) * 255).astype(np.uint8)]
+    return _lookup(anchors)[np.round(np.clip(values, 0.0, 1.0) * 255).astype(np.uint8)]
 
 
 def channel_images(activation: np.ndarray) -> np.ndarray:
@@ -47,19 +54,37 @@ def channel_images(activation: np.ndarray) -> np.ndarray:
     return np.where(spread > 0, np.clip(scaled, 0, 255) / 255, 0).astype(np.float32)
 
 
-def channel_grid(activation: np.ndarray, columns: int = 16, limit: int | None = None, gap: int = 1) -> Image.Image:
+def channel_grid(activation: np.ndarray, columns: int = 16, limit: int | None = None, gap: int = 1,
+                 widest: int | None = None) -> Image.Image:
     """A layer's activation (H x W x C) as one image: its first `limit` channels in a grid,
-    `columns` a row, separated by white lines `gap` pixels wide (one colour-map pass for all)."""
+    `columns` a row, separated by white lines `gap` pixels wide. Channels too big for the grid to
+    fit in `widest` pixels are shrunk by an integer factor (the mean of each block of cells): a
+    page shows the grid no wider anyway. A palette image, one byte a pixel (the colour map's 255
+    levels, white the 256th): its PNG is a third of an RGB one's and five times as fast to make."""
     height, width, count = activation.shape
     count = min(count, limit or count)
     rows, cols = -(-count // columns), min(columns, count)
-    tiles = np.full((rows * cols, height + gap, width + gap), np.nan, dtype=np.float32)
-    tiles[:count, :height, :width] = np.moveaxis(channel_images(activation[..., :count]), -1, 0)
+    step = 1
+    while widest and cols * (width // step + gap) - gap > widest and min(height, width) // (step + 1) > 0:
+        step += 1
+    pictures = channel_images(activation[..., :count])
+    if step > 1:
+        height, width = height // step, width // step
+        pictures = pictures[:height * step, :width * step].reshape(height, step, width, step, count).mean(axis=(1, 3))
+    tiles = np.full((rows * cols, height + gap, width + gap), LEVELS, dtype=np.uint8)
+    tiles[:count, :height, :width] = np.moveaxis(np.round(pictures * (LEVELS - 1)).astype(np.uint8), -1, 0)
     sheet = tiles.reshape(rows, cols, height + gap, width + gap).transpose(0, 2, 1, 3)
     sheet = sheet.reshape(rows * (height + gap), cols * (width + gap))[:-gap or None, :-gap or None]
-    pixels = colour(np.nan_to_num(sheet))
-    pixels[np.isnan(sheet)] = 255
-    return Image.fromarray(pixels)
+    grid = Image.fromarray(np.ascontiguousarray(sheet), "P")
+    grid.putpalette(np.vstack([_table(VIRIDIS, LEVELS), [[255, 255, 255]]]).astype(np.uint8).tobytes())
+    return grid
+
+
+def png(image: Image.Image) -> bytes:
+    """The image as PNG, compressed lightly: on a page it is sent once and read once, at once."""
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=1)
+    return buffer.getvalue()
 
 
 def channel_view(channel: np.ndarray, size: int = 320) -> Image.Image:
@@ -71,12 +96,12 @@ def channel_view(channel: np.ndarray, size: int = 320) -> Image.Image:
 
 def overlay(image: Image.Image, heatmap: np.ndarray, opacity: float = 0.4) -> Image.Image:
     """Listing 5.44: the heatmap, stretched to the photo's size and coloured by jet, laid over
-    the photo with the given opacity (the book's 0.4)."""
+    the photo with the given opacity (the book's 0.4). In 8 bits through Pillow: a page makes
+    several at once."""
     photo = image.convert("RGB")
     hot = Image.fromarray((np.clip(heatmap, 0, 1) * 255).astype(np.uint8)).resize(photo.size, Image.Resampling.BILINEAR)
-    coloured = colour(np.asarray(hot, dtype=np.float32) / 255, JET).astype(np.float32)
-    mixed = np.asarray(photo, dtype=np.float32) * (1 - opacity) + coloured * opacity
-    return Image.fromarray(np.clip(mixed, 0, 255).astype(np.uint8))
+    hot.putpalette(_lookup(JET).tobytes())  # level v is colour(v / 255)
+    return Image.blend(photo, hot.convert("RGB"), opacity)
 
 
 def peak(heatmap: np.ndarray) -> tuple[float, float]:

@@ -15,8 +15,11 @@ grouped by block (`block6d_...`): its feature maps are each block's output.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +35,7 @@ _BLOCK = re.compile(r"^(block\d+[a-z]|stem|top)_")  # EfficientNet-Lite0's block
 _SHAPES = {"Reshape", "Squeeze", "Unsqueeze", "Flatten", "Identity"}  # the gradient only changes shape
 _DIFFERENTIABLE = _SHAPES | {"Transpose", "MatMul", "Gemm", "Add", "Sub", "Mul", "Relu", "Clip", "MaxPool",
                              "GlobalAveragePool"}
+KEPT = 4  # forward passes an Explainer remembers: a page's reruns on the same image (a slider, a channel) redo none
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class Inside:
     and what Grad-CAM needs; `heatmap(c)` is the Grad-CAM of class c."""
 
     explainer: "Explainer"
+    key: str  # this Explainer's and the model input's digest: the same key, the same numbers
     probabilities: np.ndarray
     activations: dict[str, np.ndarray]
     values: dict[str, np.ndarray]  # the head's tensors (NCHW where 4-D), for the backward pass
@@ -133,7 +138,13 @@ class Explainer:
         self.extra = list(dict.fromkeys(name for name in wanted if name != graph.output[0].name))
         graph.output.extend(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None)
                             for name in self.extra)
-        self.session = ort.InferenceSession(proto.SerializeToString(), providers=providers())
+        options = ort.SessionOptions()  # idle threads sleep: a page's grids and its browser share the CPU with it
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(proto.SerializeToString(), options, providers=providers())
+        self._kept: OrderedDict[tuple[str, bool], Inside] = OrderedDict()
+        self._salt = os.urandom(16)  # a model replaced in its dir gets a new Explainer, so new keys
+        self._kept_lock = threading.Lock()
 
     def _head(self, graph) -> list:
         """The nodes from the last conv layer to the class scores that carry the gradient, in
@@ -205,21 +216,40 @@ class Explainer:
             out.append((name, _unbroadcast(grad, values[name].shape)))
         return out
 
+    def forget(self) -> None:
+        """Drop the remembered forward passes: the next image is run again (a bench times that)."""
+        with self._kept_lock:
+            self._kept.clear()
+
     def inside(self, image: Image.Image, feature_maps: bool = True) -> Inside:
-        """One forward pass; without feature_maps, only what Grad-CAM needs is fetched."""
+        """One forward pass, remembered for the same model input (the KEPT latest); without
+        feature_maps, only what Grad-CAM needs is fetched (or a pass with them is reused)."""
         model = self.model
         batch = prepare_image(image, model.size, model.grey)[None]
+        key = hashlib.blake2b(batch.tobytes(), digest_size=16, salt=self._salt).hexdigest()
+        with self._kept_lock:
+            for wanted in [(key, True)] + [(key, False)] * (not feature_maps):
+                if wanted in self._kept:
+                    self._kept.move_to_end(wanted)
+                    return self._kept[wanted]
         shown = {layer.tensor for layer in self.layers}
         names = [name for name in self.extra if feature_maps or name not in shown or name == self.last_conv.tensor
                  or any(name in _data(node) for node in self.head)]
         outputs = self.session.run([self.session.get_outputs()[0].name, *names], {model.input_name: batch})
+        for output in outputs:  # shared by every caller (and session) that gives the same image
+            output.flags.writeable = False
         probabilities = outputs[0]
         if model.output == "sigmoid":
             probabilities = np.concatenate([1.0 - probabilities, probabilities], axis=-1)
         values = dict(zip(names, outputs[1:]))
         activations = {layer.name: np.moveaxis(values[layer.tensor][0], 0, -1) for layer in self.layers
                        if layer.tensor in values}
-        return Inside(self, probabilities[0], activations, values)
+        inside = Inside(self, key, probabilities[0], activations, values)
+        with self._kept_lock:
+            self._kept[key, feature_maps] = inside
+            while len(self._kept) > KEPT:
+                self._kept.popitem(last=False)
+        return inside
 
 
 def _attribute(attribute):

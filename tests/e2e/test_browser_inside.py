@@ -24,7 +24,9 @@ def test_feature_maps_and_a_heatmap(app_url, page, cat_photo):
     page.get_by_text("pool4", exact=True).first.wait_for(timeout=120_000)
     grids = page.locator("[data-testid=stImage] img")
     assert grids.count() >= 8
-    assert all(grids.nth(i).evaluate("img => img.complete && img.naturalWidth > 0") for i in range(8))
+    # each decoded (images load after their line is drawn: wait for them, do not race them)
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stImage] img')].slice(0, 8)"
+                           ".every(img => img.complete && img.naturalWidth > 0)", timeout=30_000)
     page.get_by_role("tab", name=EN["inside.tab.gradcam"]).click()
     heatmap = page.get_by_test_id("stImageCaption").filter(has_text="· at conv4").first
     heatmap.wait_for(timeout=120_000)
