@@ -9,6 +9,7 @@ from PIL import Image
 from core import datasets
 from core.data.folders import sample_photos
 from core.data.images import open_image
+from core.data.labelled import known_name
 from pages._i18n import language, t
 
 
@@ -16,7 +17,7 @@ def _class_name(dataset: str, label: str) -> str:
     known = datasets.DATASETS.get(dataset)
     if known and label in known.classes:
         return known.display_names[language()][known.classes.index(label)]
-    return label
+    return known_name(dataset, label, language())
 
 
 def pick(dataset_ids, key: str) -> Image.Image | None:

@@ -7,12 +7,12 @@ import base64
 import streamlit as st
 from PIL import Image
 
-from core.data.folders import DataFolderError, cats_dogs_root, data_root
+from core.data.folders import sample_photos
 from core.explainers import mechanics
 from core.explainers.inside import channel_grid, channel_view, png, read_patterns
 from core.serving.inference import ModelUnavailable
 from pages import _components as ui
-from pages import _why
+from pages import _samples, _why
 from pages._i18n import explain as say
 from pages._i18n import t
 from pages._results import display_names, label, models
@@ -20,26 +20,11 @@ from pages._results import display_names, label, models
 COLUMNS = 16  # channels a row in a layer's grid
 SHOWN = 64  # channels drawn per layer (Lite0's top has 1280)
 WIDEST = 1200  # px: a grid is drawn no wider than the page shows it (bigger channels are shrunk)
-SAMPLES = 3  # test photos per class offered as samples
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def photo_samples(data: str) -> dict[str, str]:
-    """A few cat and dog test photos by name, where the data (under the root `data`) is here:
-    looked for once a minute, not on every rerun (checking the folder takes a third of a second)."""
-    try:
-        root = cats_dogs_root() / "test"
-    except DataFolderError:
-        return {}
-    return {f"{kind}/{path.name}": str(path) for kind in ("cats", "dogs")
-            for path in sorted((root / kind).glob("*.jpg"))[:SAMPLES]}
-
-
-def samples(dataset: str) -> dict:
-    """Images to start from without an upload (drawn digits for MNIST) or their files."""
-    if dataset == "mnist":
-        return {t("inside.sample.digit", d=d): Image.fromarray(mechanics.sample_digit(d)) for d in (3, 7)}
-    return photo_samples(str(data_root()))
+def digits() -> dict:
+    """MNIST's samples: drawn digits (photo data sets offer their samples/<dataset>/ photos)."""
+    return {t("inside.sample.digit", d=d): Image.fromarray(mechanics.sample_digit(d)) for d in (3, 7)}
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -65,15 +50,16 @@ pick, source = st.columns(2)
 info = by_path[pick.selectbox(t("inside.model"), list(by_path), key="inside_model", format_func=labels.get)]
 dataset = info.card.dataset if info.card else "cats_and_dogs"
 with source:
-    offered = samples(dataset)
-    ways = ("sample", "upload") if offered else ("upload",)
+    ways = ("sample", "upload") if dataset == "mnist" or sample_photos(dataset) else ("upload",)
     way = st.segmented_control(t("inside.source"), ways, default=ways[0], required=True, key="inside_source",
                                format_func=ui.names("inside.source", ways))
-    if way == "sample":
-        image = offered[st.selectbox(t("inside.sample"), list(offered), key="inside_sample")]
-        image = Image.open(image) if isinstance(image, str) else image
-    else:
+    if way == "upload":
         image = ui.photo_upload("inside_upload", "inside.waiting")
+    elif dataset == "mnist":
+        offered = digits()
+        image = offered[st.selectbox(t("inside.sample"), list(offered), key="inside_sample")]
+    else:  # the data set's own shipped photos: a cloud model is shown skies, not cats
+        image = _samples.pick([dataset], f"inside_sample_{dataset}")
 if image is None:
     st.stop()
 try:

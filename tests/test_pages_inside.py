@@ -131,3 +131,27 @@ def test_a_model_without_filter_patterns_says_how_to_make_them(env, tmp_path, la
     assert [i.value for i in patterns_tab(at, lang).info] == [missing]
     assert not patterns_tab(at, lang).get("image")
     assert [m for m in at.markdown if m.value.startswith("**conv1**")]  # the feature maps still work
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_a_cloud_model_is_shown_skies_from_its_own_samples(env, lang):
+    """The Inside page offers a model its own data set's shipped samples (samples/ccsn/: one sky
+    per genus, named in the UI's language), not cat photos; one picked, its layers are drawn."""
+    from core.data.folders import sample_photos
+    from core.data.labelled import known_name
+
+    cloud = next(info for info in SHIPPED if info.card.dataset == "ccsn")
+    at = page("inside", lang)
+    at.selectbox(key="inside_model").set_value(str(cloud.path)).run()
+    assert at.segmented_control(key="inside_source").value == "sample"
+    picker = at.selectbox(key="inside_sample_ccsn")
+    skies = sample_photos("ccsn")
+    assert len(picker.options) == len(skies) == 11
+    names = {known_name("ccsn", sky.label, lang) for sky in skies}
+    assert {option.split(" · ")[0] for option in picker.options} == names
+    assert ("卷雲" if lang == "zh-TW" else "cirrus") in names
+    picker.set_value(f"ccsn/{skies[0].path.name}").run()
+    assert not at.exception
+    model = explain.explainer(cloud.path)
+    layer_lines = [m.value for m in at.markdown if m.value.startswith("**") and " × " in m.value]
+    assert [line.split("**")[1] for line in layer_lines] == [layer.name for layer in model.layers]

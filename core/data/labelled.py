@@ -78,6 +78,12 @@ def _names(root: Path, classes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
                             for c in classes) for language in LANGUAGES}
 
 
+def known_name(dataset_id: str, label: str, language: str) -> str:
+    """A published set's name for one of its classes in a language (names/<data set>.json: CCSN's
+    genera), else the label: for its shipped samples, shown before any of its folders is read."""
+    return _names(KNOWN_NAMES / dataset_id, (label,))[language][0]
+
+
 def scan(root: str | Path) -> Scan:
     """The classes and images of a labelled folder; DataFolderError says what is wrong with it."""
     root = Path(root)
