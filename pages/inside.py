@@ -105,7 +105,8 @@ with patterns_tab:
             st.image(row.image, width="stretch")
 
 with heat_tab:
-    st.markdown(t("inside.gradcam.intro"))
+    ask = dataset if dataset in ("cats_and_dogs", "mnist") else "photos"  # any labelled folder: skies first
+    st.markdown(t("inside.gradcam.intro", ask=t(f"inside.gradcam.ask.{ask}")))
     same = [i for i in every if i.card and i.card.dataset == dataset]
     paths = {str(i.path): i for i in same}
     picked = st.multiselect(t("inside.gradcam.models"), list(paths), default=list(paths)[:5],

@@ -42,9 +42,13 @@ STRINGS = {
         "inside.patterns.layer": "**{name}** · {n} filters · {steps} steps · seed {seed}",
         "inside.gradcam.intro": (
             "Grad-CAM: how much each place in the last conv layer's feature maps speaks for a class "
-            "(its channels weighted by the class score's gradient), laid over the image. Red: the evidence. "
-            "Does augmentation make the from-scratch model look at the animal? Does the pretrained one?"
+            "(its channels weighted by the class score's gradient), laid over the image. Red: the evidence. {ask}"
         ),
+        "inside.gradcam.ask.cats_and_dogs": "Does augmentation make the from-scratch model look at the animal? "
+                                            "Does the pretrained one?",
+        "inside.gradcam.ask.mnist": "Does the model look at the digit's strokes, or at the empty paper around them?",
+        "inside.gradcam.ask.photos": "Does each model look at what tells the classes apart (for skies: the clouds), "
+                                     "or at the horizon, the trees and the roofs?",
         "inside.gradcam.models": "Models",
         "inside.gradcam.class": "Class",
         "inside.gradcam.predicted": "the one each model predicts",
@@ -92,8 +96,11 @@ STRINGS = {
         "inside.patterns.layer": "**{name}** · {n} 個過濾器 · {steps} 步 · 亂數種子 {seed}",
         "inside.gradcam.intro": (
             "Grad-CAM：最後一個卷積層特徵圖上的每個位置對某個類別的支持程度（以類別分數的梯度為各通道加權），"
-            "疊在影像上。紅色是證據所在。資料擴增有沒有讓從零訓練的模型去看動物本身？預訓練模型呢？"
+            "疊在影像上。紅色是證據所在。{ask}"
         ),
+        "inside.gradcam.ask.cats_and_dogs": "資料擴增有沒有讓從零訓練的模型去看動物本身？預訓練模型呢？",
+        "inside.gradcam.ask.mnist": "模型看的是數字的筆畫，還是筆畫周圍的空白？",
+        "inside.gradcam.ask.photos": "每個模型看的是分辨類別的依據（天空照片：雲本身），還是地平線、樹木和屋頂？",
         "inside.gradcam.models": "模型",
         "inside.gradcam.class": "類別",
         "inside.gradcam.predicted": "各模型預測的類別",
