@@ -8,7 +8,7 @@ import streamlit as st
 from core.datasets import CATS_DOGS, MNIST
 from core.serving.inference import ModelUnavailable
 from pages._i18n import t
-from pages._results import display_names, label, load, models, probability_bars
+from pages._results import display_names, label, load, models
 from pages.strings import CATALOG
 
 K = 3  # answers shown per model
@@ -61,9 +61,8 @@ def verdicts(infos: list, image) -> None:
                 prediction = model.predict(image)
                 names = display_names(model.display_names)
                 best = prediction.top(K)
-                st.plotly_chart(probability_bars([prediction.labels[i] for i in best],
-                                                 [prediction.probabilities[i] for i in best],
-                                                 [names[i] for i in best]),
-                                config={"staticPlot": True}, theme=None, key=f"topk_{start}_{info.path}")
+                for rank, i in enumerate(best):  # a bar under each name: a narrow card cuts no label
+                    name = f"**{names[i]}**" if rank == 0 else names[i]
+                    st.progress(float(prediction.probabilities[i]), text=f"{name} · {prediction.probabilities[i]:.1%}")
                 st.caption(t("topk.accuracy", accuracy=model.card.test_accuracy, k=min(K, len(names)),
                              n=len(names)))

@@ -85,10 +85,15 @@ def page(name: str, lang: str, **state) -> AppTest:
     return at.run()
 
 
-def bars(at: AppTest) -> list[list[str]]:
-    """The class names on each bar chart on the page, top to bottom."""
-    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    return [trace["y"] for fig in figures for trace in fig["data"] if trace.get("type") == "bar"]
+def bars(at: AppTest) -> list[tuple[str, float]]:
+    """Each top-k bar on the page, top to bottom: (its class name, its value); the number written
+    beside the name is the bar's own value, as a percent."""
+    shown = []
+    for bar in at.get("progress"):
+        name, percent = bar.proto.text.split(" · ")
+        assert abs(float(percent[:-1]) - bar.proto.value) <= 1  # the bar holds whole percents
+        shown.append((name.strip("*"), float(percent[:-1]) / 100))
+    return shown
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
@@ -102,7 +107,8 @@ def test_predict_shows_the_cloud_models_top3_in_the_ui_language(trained, lang):
     at.run()
     assert not at.exception
     shown = bars(at)
-    assert shown == [[SKY.display_names[lang][i] for i in (2, 1, 0)]]  # blue most, then green, then red
+    assert [name for name, _ in shown] == [SKY.display_names[lang][i] for i in (2, 1, 0)]  # blue, green, red
+    assert shown[0][1] > shown[1][1] > shown[2][1] and sum(p for _, p in shown) <= 1.001
     assert any(CATALOG[lang]["recipe.scratch"] in m.value for m in at.markdown)
 
 
