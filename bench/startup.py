@@ -2,7 +2,7 @@
 Debian's chromium (driven by Playwright) at a projector's 1280x720: Home's cold first paint,
 every registered page's first visit from the menu and by deep link on a fresh server, and one
 explainer slider step redrawn. The bare app is the floor this stack allows: Streamlit's router
-over two one-line pages (`st.title("x")`), in a temporary folder."""
+over one-line pages (`st.title("x")`), as many as this app's, in a temporary folder."""
 from __future__ import annotations
 
 import ast
@@ -26,10 +26,12 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAINT_TARGET, VISIT_TARGET, STEP_TARGET_S = 1.2, 1.5, 0.5
 HEAVY = ("tensorflow", "keras", "tf_keras", "tf2onnx", "torch", "jax")
-BARE = {  # the floor: Streamlit's own router and two one-line pages, no pages/ folder
-    "app.py": 'import streamlit as st\n\nst.navigation([st.Page("x.py", default=True), st.Page("y.py")]).run()\n',
+BARE_PAGES = [f"p{i}" for i in range(1, 11)]  # as many pages as this app's besides Home: ten first visits a round
+BARE = {  # the floor: Streamlit's own router over one-line pages, no pages/ folder
+    "app.py": "import streamlit as st\n\nst.navigation([st.Page(\"x.py\", default=True)] + [st.Page(f\"p{i}.py\") "
+              "for i in range(1, 11)]).run()\n",
     "x.py": 'import streamlit as st\n\nst.title("x")\n',
-    "y.py": 'import streamlit as st\n\nst.title("y")\n',
+    **{f"{name}.py": f'import streamlit as st\n\nst.title("{name}")\n' for name in BARE_PAGES},
 }
 LEGACY = {  # the same in a pages/ folder, with this app's way out of the legacy pages mode
     "app.py": 'import streamlit as st\n\nst.navigation([st.Page("pages/x.py", default=True), st.Page("pages/y.py")]).run()\n',
@@ -171,9 +173,9 @@ def _quiet(server: subprocess.Popen, limit_s: float = 30) -> float:
 def _painted(page, title: str) -> float:
     """The moment the page `title` was painted (PAINTED), once no script run has followed it for
     STABLE_S: the whole page, not its first frame."""
-    while True:
-        runs = page.evaluate("() => window.__runs || 0")
-        page.wait_for_function(PAINTED, arg=title, timeout=180_000)
+    while True:  # the runs seen when it was painted, read in the same evaluation (+1: truthy)
+        runs = page.wait_for_function(f"title => ({PAINTED})(title) && (window.__runs || 0) + 1", arg=title,
+                                      timeout=180_000).json_value() - 1
         moment = time.perf_counter()
         time.sleep(STABLE_S)
         if page.evaluate("() => window.__runs || 0") == runs and page.evaluate(PAINTED, title):
@@ -315,9 +317,10 @@ def run(quick: bool) -> dict:
                     if kind == "app":
                         app.append(_visits(browser, REPO, titles, menu))
                     elif kind == "bare":
-                        bare.append(_visits(browser, bare_dir, {"x": "x", "y": "y"}, {"y": "y"}))
+                        bare.append(_visits(browser, bare_dir, {"x": "x", **{n: n for n in BARE_PAGES}},
+                                            {n: n for n in BARE_PAGES}))
                     elif kind == "bare_deep":
-                        bare_deep.append(_deep_link(browser, bare_dir, "y", "y"))
+                        bare_deep.append(_deep_link(browser, bare_dir, "p1", "p1"))
                     elif kind == "legacy_deep":
                         legacy_deep.append(_deep_link(browser, legacy_dir, "y", "y"))
                     else:
@@ -329,7 +332,8 @@ def run(quick: bool) -> dict:
     shutil.rmtree(legacy_dir, ignore_errors=True)
     imports = {name: _page_imports(name) for name in [HOME.name, *others]}
     home = _home_imports()
-    bare_cold, bare_menu = [r["cold_s"] for r in bare], [r["menu_s"]["y"] for r in bare]
+    bare_cold = [r["cold_s"] for r in bare]
+    bare_menu = [median(list(r["menu_s"].values())) for r in bare]  # a round's: the median of its ten first visits
     home_cold = [r["cold_s"] for r in app]
     paint = _ratio_row("Home: server spawned → title painted (cold)", home_cold, bare_cold, PAINT_TARGET)
     menu_rows = [_ratio_row(f"{name}: first visit from the menu", [r["menu_s"][name] for r in app], bare_menu,
@@ -376,14 +380,16 @@ def run(quick: bool) -> dict:
             "Chromium (Debian's, through Playwright) is launched once; every measurement starts its own "
             "`streamlit run` (empty runs dir) and its own browser context at 1280×720. A round runs every candidate "
             "once, in a fresh order: this app's cold start (then each page from the sidebar menu, in menu order), "
-            "the bare app's (then its second page), and a fresh server per deep link.",
-            "The bare app: `st.navigation` over two pages whose whole script is `st.title(...)`, in a temporary "
+            "the bare app's (then each of its ten other pages), and a fresh server per deep link.",
+            "The bare app: `st.navigation` over eleven pages whose whole script is `st.title(...)`, in a temporary "
             "folder (no pages/ folder, so no legacy pages mode). Cold paint: from spawning the server to the "
             "default page painted; a visit: from the click (or the request), made once the server's process "
             f"and the browser's are idle (each under {QUIET_CPU:.0%} of a core for {QUIET_S:g} s: a reader on the "
             "previous page), to the page painted: its title shown, the script "
             "run over with nothing stale, every plotly chart drawn (its SVG there), every image decoded, no "
-            f"skeleton, and no further script run started within {STABLE_S:g} s (a page's own rerun counts).",
+            f"skeleton, and no further script run started within {STABLE_S:g} s (a page's own rerun counts). The bare "
+            "app's first visit in a round is the median of its ten (each page visited once), so one noisy click "
+            "does not set a round's ratios.",
             f"Load average (1 min) at the start of each round: {loads}; at each menu click: in data.app[].load.",
             "A deep link on a fresh server pays for every import the page needs (the third table), while a visit "
             "from the menu comes after Home has imported the shared ones; the legacy-pages rerun "
