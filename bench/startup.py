@@ -335,7 +335,7 @@ def run(quick: bool) -> dict:
     bare_cold = [r["cold_s"] for r in bare]
     bare_menu = [median(list(r["menu_s"].values())) for r in bare]  # a round's: the median of its ten first visits
     home_cold = [r["cold_s"] for r in app]
-    paint = _ratio_row("Home: server spawned → title painted (cold)", home_cold, bare_cold, PAINT_TARGET)
+    paint = _ratio_row("Home: server spawned → page painted (cold)", home_cold, bare_cold, PAINT_TARGET)
     menu_rows = [_ratio_row(f"{name}: first visit from the menu", [r["menu_s"][name] for r in app], bare_menu,
                             VISIT_TARGET) for name in others]
     deep_rows = [_ratio_row(f"{name}: deep link on a fresh server", app_deep[name], bare_deep, VISIT_TARGET)
