@@ -4,6 +4,7 @@ import streamlit as st
 
 from pages import _share
 from pages._i18n import language_switch, t
+from pages._prefetch import prefetch
 from pages._registry import HOME, sections
 
 # An emoji icon: the browser draws it itself, while a Material page icon is fetched from
@@ -18,3 +19,5 @@ navigation = st.navigation({
 })
 _share.control()
 navigation.run()
+with st.sidebar:  # once the page is drawn: the other pages' element code, while the browser idles
+    prefetch()

@@ -2,7 +2,7 @@
 Debian's chromium (driven by Playwright) at a projector's 1280x720: Home's cold first paint,
 every registered page's first visit from the menu and by deep link on a fresh server, and one
 explainer slider step redrawn. The bare app is the floor this stack allows: Streamlit's router
-over two one-line pages (`st.title("x")`), in a temporary folder."""
+over one-line pages (`st.title("x")`), as many as this app's, in a temporary folder."""
 from __future__ import annotations
 
 import ast
@@ -26,10 +26,12 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAINT_TARGET, VISIT_TARGET, STEP_TARGET_S = 1.2, 1.5, 0.5
 HEAVY = ("tensorflow", "keras", "tf_keras", "tf2onnx", "torch", "jax")
-BARE = {  # the floor: Streamlit's own router and two one-line pages, no pages/ folder
-    "app.py": 'import streamlit as st\n\nst.navigation([st.Page("x.py", default=True), st.Page("y.py")]).run()\n',
+BARE_PAGES = [f"p{i}" for i in range(1, 11)]  # as many pages as this app's besides Home: ten first visits a round
+BARE = {  # the floor: Streamlit's own router over one-line pages, no pages/ folder
+    "app.py": "import streamlit as st\n\nst.navigation([st.Page(\"x.py\", default=True)] + [st.Page(f\"p{i}.py\") "
+              "for i in range(1, 11)]).run()\n",
     "x.py": 'import streamlit as st\n\nst.title("x")\n',
-    "y.py": 'import streamlit as st\n\nst.title("y")\n',
+    **{f"{name}.py": f'import streamlit as st\n\nst.title("{name}")\n' for name in BARE_PAGES},
 }
 LEGACY = {  # the same in a pages/ folder, with this app's way out of the legacy pages mode
     "app.py": 'import streamlit as st\n\nst.navigation([st.Page("pages/x.py", default=True), st.Page("pages/y.py")]).run()\n',
@@ -40,6 +42,21 @@ LEGACY = {  # the same in a pages/ folder, with this app's way out of the legacy
 IDLE_EXPR = ("document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
              " && !document.querySelector('[data-stale=true]')")  # the script run over, nothing stale
 IDLE = f"() => {IDLE_EXPR}"
+# the page painted: its title shown, its script run over with nothing stale, every chart drawn by
+# plotly.js (its SVG there), every image decoded, no skeleton waiting for an element
+PAINTED = ("title => [...document.querySelectorAll('[data-testid=stMain] h1')].some(h => h.textContent.trim() === title)"
+           f" && {IDLE_EXPR}"
+           " && [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))"
+           " && [...document.querySelectorAll('[data-testid=stMain] img')].every(i => i.complete)"
+           " && !document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]')")
+# counts the script runs the browser sees start: a run that starts and ends between two polls
+# (a page's st.rerun) still shows, so "painted" is only taken once no further run follows it
+RUNS = """new MutationObserver(records => { for (const r of records) if (r.target.dataset?.testScriptState === 'running')
+  window.__runs = (window.__runs || 0) + 1; }).observe(document, {subtree: true, attributes: true,
+  attributeFilter: ['data-test-script-state']});"""
+STABLE_S = 0.3  # painted, and no new run started this long after: the time taken is the first moment
+QUIET_CPU = 0.1  # the server is idle when it uses under this share of a core ...
+QUIET_S = 0.3  # ... over this long
 HOME_IMPORTS = f"""
 import json, sys, time
 from streamlit.testing.v1 import AppTest
@@ -111,38 +128,98 @@ def _server(folder: Path):
         shutil.rmtree(runs, ignore_errors=True)
 
 
+def _processes() -> dict[int, tuple[str, int, float]]:
+    """Every process: pid -> (name, parent pid, CPU seconds used), from /proc."""
+    found, tick = {}, os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+            found[int(entry)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)  # utime + stime
+    return found
+
+
+def _cpu_seconds(server: subprocess.Popen) -> tuple[float, float]:
+    """CPU seconds used so far by the server and by the browser (this process's chromium children)."""
+    found = _processes()
+
+    def ours(pid: int) -> bool:
+        while pid > 1:
+            if pid == os.getpid():
+                return True
+            pid = found.get(pid, ("", 0, 0.0))[1]
+        return False
+
+    browser = sum(cpu for pid, (name, _, cpu) in found.items() if "chrom" in name and ours(pid))
+    return found.get(server.pid, ("", 0, 0.0))[2], browser
+
+
+def _quiet(server: subprocess.Popen, limit_s: float = 30) -> float:
+    """Wait until the server and the browser are idle (a reader on the page: the server's threads
+    done with the last run, the browser done drawing): each under QUIET_CPU of a core for QUIET_S.
+    Returns the seconds waited."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit_s:
+        before = _cpu_seconds(server)
+        time.sleep(QUIET_S)
+        if all(b - a < QUIET_CPU * QUIET_S for a, b in zip(before, _cpu_seconds(server))):
+            break
+    return time.perf_counter() - start
+
+
 def _painted(page, title: str) -> float:
-    page.get_by_role("heading", name=title, exact=True).first.wait_for(state="visible", timeout=120_000)
-    return time.perf_counter()
+    """The moment the page `title` was painted (PAINTED), once no script run has followed it for
+    STABLE_S: the whole page, not its first frame."""
+    while True:  # the runs seen when it was painted, read in the same evaluation (+1: truthy)
+        runs = page.wait_for_function(f"title => ({PAINTED})(title) && (window.__runs || 0) + 1", arg=title,
+                                      timeout=180_000).json_value() - 1
+        moment = time.perf_counter()
+        time.sleep(STABLE_S)
+        if page.evaluate("() => window.__runs || 0") == runs and page.evaluate(PAINTED, title):
+            return moment
+
+
+def _context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.add_init_script(RUNS)
+    return context
 
 
 def _visits(browser, folder: Path, titles: dict[str, str], menu: dict[str, str]) -> dict:
     """One fresh server: the default page's cold paint (from spawning the server), then each
-    other page's first visit from the sidebar menu (click → its title painted)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    other page's first visit from the sidebar menu: from the click, with the server idle, to the
+    page painted (PAINTED)."""
+    context = _context(browser)
     try:
-        with _server(folder) as (url, spawned, _):
+        with _server(folder) as (url, spawned, server):
             page = context.new_page()
             page.goto(url)
             first = next(iter(titles))
-            result = {"cold_s": _painted(page, titles[first]) - spawned, "menu_s": {}}
-            page.wait_for_function(IDLE, timeout=120_000)
+            result = {"cold_s": _painted(page, titles[first]) - spawned, "menu_s": {}, "load": {}}
             for name, title in list(titles.items())[1:]:
+                _quiet(server)
+                result["load"][name] = round(os.getloadavg()[0], 2)
+                link = page.get_by_test_id("stSidebarNav").get_by_text(menu[name], exact=True)
+                link.wait_for(timeout=120_000)
                 start = time.perf_counter()
-                page.get_by_test_id("stSidebarNav").get_by_text(menu[name], exact=True).click(timeout=120_000)
+                link.click(timeout=120_000)
                 result["menu_s"][name] = _painted(page, title) - start
-                page.wait_for_function(IDLE, timeout=120_000)
             return result
     finally:
         context.close()
 
 
 def _deep_link(browser, folder: Path, path: str, title: str) -> float:
-    """A fresh server's first session opens `/<path>`: seconds from the request to its title."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    """A fresh server's first session opens `/<path>`: seconds from the request, with the
+    server idle, to the page painted (PAINTED)."""
+    context = _context(browser)
     try:
-        with _server(folder) as (url, _, _):
+        with _server(folder) as (url, _, server):
             page = context.new_page()
+            _quiet(server)
             start = time.perf_counter()
             page.goto(f"{url}/{path}")
             return _painted(page, title) - start
@@ -153,19 +230,18 @@ def _deep_link(browser, folder: Path, path: str, title: str) -> float:
 def _slider_steps(browser, steps: int, catalog: dict) -> list[float]:
     """Convolution's window slider, one step at a time (keyboard): seconds from the key to the
     step's sum shown for the new window and the fragment's rerun over, nothing stale."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context = _context(browser)
     try:
-        with _server(REPO) as (url, _, _):
+        with _server(REPO) as (url, _, server):
             page = context.new_page()
             page.goto(f"{url}/convolution")
             _painted(page, catalog["convolution.title"])
             label = page.get_by_test_id("stMetricLabel").first
-            label.wait_for(timeout=180_000)  # a deep link reruns once (pages/__init__.py): idle only after
-            page.wait_for_function(IDLE, timeout=180_000)
             slider = page.get_by_test_id("stSlider").filter(
                 has_text=catalog["components.step"].split("(")[0].strip()).get_by_role("slider")
             seconds = []
             for _ in range(steps + 1):  # the first step warms the fragment's path up, untimed
+                _quiet(server)
                 before = label.inner_text()
                 slider.focus()
                 start = time.perf_counter()
@@ -221,18 +297,19 @@ def run(quick: bool) -> dict:
     titles = {page.name: en[f"{page.name}.title"] for page in PAGES}
     menu = {page.name: en[f"{page.name}.nav"] for page in PAGES}
     others = [page.name for page in PAGES if page != HOME]
-    rounds, steps = (1, 3) if quick else (3, 5)
+    rounds, steps = (1, 3) if quick else (5, 5)
     bare_dir, legacy_dir = Path(tempfile.mkdtemp(prefix="bench-bare-")), Path(tempfile.mkdtemp(prefix="bench-legacy-"))
     for folder, files in ((bare_dir, BARE), (legacy_dir, LEGACY)):
         for name, text in files.items():
             (folder / name).parent.mkdir(exist_ok=True)
             (folder / name).write_text(text)
     app, bare, app_deep, bare_deep, legacy_deep, slider = [], [], {name: [] for name in others}, [], [], []
-    shuffle = random.Random(0)
+    shuffle, loads = random.Random(0), []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             for _ in range(rounds):  # every candidate once per round, in a fresh order
+                loads.append(round(os.getloadavg()[0], 2))
                 jobs = [("app", None), ("bare", None), ("bare_deep", None), ("legacy_deep", None)] + [
                     ("app_deep", n) for n in others]
                 shuffle.shuffle(jobs)
@@ -240,9 +317,10 @@ def run(quick: bool) -> dict:
                     if kind == "app":
                         app.append(_visits(browser, REPO, titles, menu))
                     elif kind == "bare":
-                        bare.append(_visits(browser, bare_dir, {"x": "x", "y": "y"}, {"y": "y"}))
+                        bare.append(_visits(browser, bare_dir, {"x": "x", **{n: n for n in BARE_PAGES}},
+                                            {n: n for n in BARE_PAGES}))
                     elif kind == "bare_deep":
-                        bare_deep.append(_deep_link(browser, bare_dir, "y", "y"))
+                        bare_deep.append(_deep_link(browser, bare_dir, "p1", "p1"))
                     elif kind == "legacy_deep":
                         legacy_deep.append(_deep_link(browser, legacy_dir, "y", "y"))
                     else:
@@ -254,9 +332,10 @@ def run(quick: bool) -> dict:
     shutil.rmtree(legacy_dir, ignore_errors=True)
     imports = {name: _page_imports(name) for name in [HOME.name, *others]}
     home = _home_imports()
-    bare_cold, bare_menu = [r["cold_s"] for r in bare], [r["menu_s"]["y"] for r in bare]
+    bare_cold = [r["cold_s"] for r in bare]
+    bare_menu = [median(list(r["menu_s"].values())) for r in bare]  # a round's: the median of its ten first visits
     home_cold = [r["cold_s"] for r in app]
-    paint = _ratio_row("Home: server spawned → title painted (cold)", home_cold, bare_cold, PAINT_TARGET)
+    paint = _ratio_row("Home: server spawned → page painted (cold)", home_cold, bare_cold, PAINT_TARGET)
     menu_rows = [_ratio_row(f"{name}: first visit from the menu", [r["menu_s"][name] for r in app], bare_menu,
                             VISIT_TARGET) for name in others]
     deep_rows = [_ratio_row(f"{name}: deep link on a fresh server", app_deep[name], bare_deep, VISIT_TARGET)
@@ -301,10 +380,17 @@ def run(quick: bool) -> dict:
             "Chromium (Debian's, through Playwright) is launched once; every measurement starts its own "
             "`streamlit run` (empty runs dir) and its own browser context at 1280×720. A round runs every candidate "
             "once, in a fresh order: this app's cold start (then each page from the sidebar menu, in menu order), "
-            "the bare app's (then its second page), and a fresh server per deep link.",
-            "The bare app: `st.navigation` over two pages whose whole script is `st.title(...)`, in a temporary "
+            "the bare app's (then each of its ten other pages), and a fresh server per deep link.",
+            "The bare app: `st.navigation` over eleven pages whose whole script is `st.title(...)`, in a temporary "
             "folder (no pages/ folder, so no legacy pages mode). Cold paint: from spawning the server to the "
-            "title visible; a visit: from the click (or the request) to the page's title visible.",
+            "default page painted; a visit: from the click (or the request), made once the server's process "
+            f"and the browser's are idle (each under {QUIET_CPU:.0%} of a core for {QUIET_S:g} s: a reader on the "
+            "previous page), to the page painted: its title shown, the script "
+            "run over with nothing stale, every plotly chart drawn (its SVG there), every image decoded, no "
+            f"skeleton, and no further script run started within {STABLE_S:g} s (a page's own rerun counts). The bare "
+            "app's first visit in a round is the median of its ten (each page visited once), so one noisy click "
+            "does not set a round's ratios.",
+            f"Load average (1 min) at the start of each round: {loads}; at each menu click: in data.app[].load.",
             "A deep link on a fresh server pays for every import the page needs (the third table), while a visit "
             "from the menu comes after Home has imported the shared ones; the legacy-pages rerun "
             "(pages/__init__.py) comes after the page's core imports (they stay in sys.modules).",
@@ -312,6 +398,6 @@ def run(quick: bool) -> dict:
             f"{home['titles']}, exceptions {home['exceptions'] or 'none'}.",
         ],
         "data": {"app": app, "bare": bare, "app_deep": app_deep, "bare_deep": bare_deep, "legacy_deep": legacy_deep,
-                 "slider_s": slider,
+                 "slider_s": slider, "load_per_round": loads,
                  "imports": imports, "home_page": home},
     }

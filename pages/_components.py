@@ -6,7 +6,6 @@ import json
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from core.data.images import MAX_FILE_MB, BadImage, open_image, prepare_image
 from core.explainers import mechanics
@@ -17,6 +16,8 @@ from pages._i18n import t
 SWATCHES = {"input": ("■", theme.BLUE), "kernel": ("■", theme.ORANGE), "output": ("■", theme.TEAL),
             "window": ("□", theme.INK), "padding": ("▨", theme.GREY), "dropped": ("■", theme.RED)}
 PHOTO_SIDE = 48  # uploaded photos are resized to this, so single windows stay visible
+FEATURE_MAP_PX = 256  # a feature map's picture, drawn in blocks of pixels at about this size
+TICK_MARGIN = 30  # px beside and below a small grid for its tick labels
 PHOTO = 240  # px: Predict's photo, small beside the verdicts; decoded about that large (open_image's fit)
 DEFAULT_GRID = np.array([  # a small hand-typed "7" (figure 5.1's idea, on a grid one can edit)
     [0, 0, 0, 0, 0, 0, 0],
@@ -85,32 +86,41 @@ def grid(values, scale, *, title: str = "", pads=((0, 0), (0, 0)), window=None, 
     if cell is not None:
         shapes.append(dict(_rect(cell[1], cell[1] + 1, cell[0], cell[0] + 1), **outline))
     small = max(shown.shape) <= 12
+    # fixed margins with room for the tick labels (two digits and a minus): automargin would make
+    # plotly.js measure them and lay the figure out again, on every slider step
+    ticks = TICK_MARGIN if small else 0
     axis = dict(showgrid=False, zeroline=False, showticklabels=small, dtick=1, constrain="domain",
-                tickfont=theme.CELL_FONT, automargin=True)
+                tickfont=theme.CELL_FONT)
     # one constructor call: plotly validates each later update_layout/add_shape again, and a step
     # of the slider redraws up to six of these figures
     return go.Figure(traces, layout=dict(
         title=dict(text=title, **theme.HEADING), height=height, font=theme.FONT,
-        margin=dict(l=10, r=10, t=50 if title else 10, b=10), plot_bgcolor=theme.WHITE, shapes=shapes,
+        margin=dict(l=10 + ticks, r=10, t=50 if title else 10, b=10 + ticks), plot_bgcolor=theme.WHITE, shapes=shapes,
         xaxis=axis, yaxis=dict(axis, autorange="reversed", scaleanchor="x")))
 
 
-def small_multiples(maps: list[tuple[str, np.ndarray]], columns: int = 4) -> go.Figure:
-    """Many feature maps side by side: the depth axis of a convolution's output."""
-    rows = -(-len(maps) // columns)
-    fig = make_subplots(rows, columns, subplot_titles=[title for title, _ in maps],
-                        horizontal_spacing=0.02, vertical_spacing=0.08)
-    for i, (_, values) in enumerate(maps):
-        fig.add_trace(go.Heatmap(z=values, colorscale=theme.OUTPUT, zmid=0, showscale=False,
-                                 hovertemplate="%{z:.3g}<extra></extra>"),
-                      row=i // columns + 1, col=i % columns + 1)
-    fig.update_xaxes(visible=False, constrain="domain")
-    for i in range(1, len(maps) + 1):
-        fig.update_yaxes(visible=False, autorange="reversed", scaleanchor=f"x{i}",
-                         constrain="domain", row=(i - 1) // columns + 1, col=(i - 1) % columns + 1)
-    fig.update_annotations(font=theme.FONT)
-    fig.update_layout(height=250 * rows, margin=dict(l=10, r=10, t=40, b=10), font=theme.FONT)
-    return fig
+def _rgb(colour: str) -> list[int]:
+    return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+
+
+def coloured(values, scale, side: int = FEATURE_MAP_PX) -> np.ndarray:
+    """An H x W array as an RGB picture in a theme colour scale centred on zero (as a grid's
+    zmid=0), each cell a block of pixels about `side` px across in all: no blur when shown."""
+    values = np.nan_to_num(np.asarray(values, dtype=float))
+    where = (values / (np.abs(values).max() or 1.0) + 1) / 2
+    stops, colours = [stop for stop, _ in scale], np.array([_rgb(colour) for _, colour in scale], dtype=float)
+    rgb = np.stack([np.interp(where, stops, colours[:, i]) for i in range(3)], axis=-1)
+    zoom = max(1, side // max(values.shape))
+    return np.repeat(np.repeat(rgb, zoom, axis=0), zoom, axis=1).round().astype(np.uint8)
+
+
+def feature_maps(maps: list[tuple[str, np.ndarray]], columns: int = 4) -> None:
+    """Many feature maps side by side, the depth axis of a convolution's output: pictures, not
+    charts, as a dozen plotly heatmaps took a first visit's browser most of a second to draw."""
+    for start in range(0, len(maps), columns):
+        for column, (title, values) in zip(st.columns(columns), maps[start:start + columns]):
+            column.markdown(f"**{title}**")
+            column.image(coloured(values, theme.OUTPUT), width="stretch")
 
 
 def show(fig: go.Figure, key: str | None = None) -> None:

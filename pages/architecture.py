@@ -13,6 +13,8 @@ from pages import _theme as theme
 from pages._i18n import t
 
 shipped_bases = st.cache_data(shipped.shipped_bases, ttl=10, show_spinner=False)
+NAME_PX = 11  # px per character of a layer's name at theme.FONT (18 px): its margin's width
+AXIS_PX = 70  # px under the chart for the axis' numbers and title
 
 st.title(t("architecture.title"))
 st.markdown(t("architecture.intro"))
@@ -73,10 +75,13 @@ chart = go.Figure(go.Bar(  # across, one row per layer: every name and label rea
     text=labels, textposition="outside", textfont=theme.CELL_FONT, constraintext="none",
     cliponaxis=False, hovertext=labels, hovertemplate="%{y}: %{hovertext}<extra></extra>"))
 widest = max(s["height"] for s in sizes)
-chart.update_layout(height=90 + 26 * len(sizes), font=theme.FONT, margin=dict(l=10, r=10, t=10, b=10),
+# fixed margins wide enough for the layer names and the axis title: automargin would make plotly.js
+# measure the labels and lay the chart out again
+chart.update_layout(height=90 + 26 * len(sizes), font=theme.FONT,
+                    margin=dict(l=10 + NAME_PX * max(map(len, names)), r=10, t=10, b=AXIS_PX),
                     xaxis=dict(title=dict(text=t("architecture.side"), font=theme.FONT), tickfont=theme.FONT,
-                               range=[0, 1.3 * widest], automargin=True),  # room for the labels beyond the bars
-                    yaxis=dict(autorange="reversed", tickfont=theme.FONT, automargin=True), plot_bgcolor=theme.WHITE)
+                               range=[0, 1.3 * widest]),  # room for the labels beyond the bars
+                    yaxis=dict(autorange="reversed", tickfont=theme.FONT), plot_bgcolor=theme.WHITE)
 ui.show(chart, key="architecture.sizes_fig")
 st.caption(t("architecture.shrinking_caption"))
 

@@ -58,5 +58,5 @@ st.subheader(t("convolution.maps"))
 st.markdown(t("convolution.maps_text"))
 maps = [(t(f"components.kernel.{name}"), mechanics.conv2d(image, preset_kernel, 1, padding))
         for name, preset_kernel in mechanics.KERNEL_PRESETS.items()]
-ui.show(ui.small_multiples(maps), key="convolution.maps_fig")
+ui.feature_maps(maps)
 st.caption(t("convolution.maps_caption", count=len(maps)))

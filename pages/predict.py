@@ -11,6 +11,7 @@ from core.data.folders import DataFolderError, cats_dogs_root
 from core.data.images import MAX_FILE_MB, ORIENTATION_FIXED, ORIGINAL_SIZE, BadImage, open_image, prepare_image
 from core.datasets import CATS_DOGS
 from core.explainers import digits
+from core.serving import inference
 from core.serving.inference import ModelUnavailable
 from pages import _canvas, _samples, _topk, _why
 from pages._components import PHOTO, dropzone_limit
@@ -95,11 +96,9 @@ with photo_tab:
     with board:
         verdicts = st.container()  # above the list of own runs, which may grow
         photo_models = chosen(dataset, "photo_runs" if dataset == CATS_DOGS.id else f"photo_runs_{dataset}")
-    for info in photo_models:  # sessions open (once per server) while the student picks a photo
-        try:
-            load(info)
-        except ModelUnavailable:
-            pass  # verdict_row() shows why, beside the other models
+    # sessions open (once per server) while the page paints and the student picks a photo; a model
+    # that cannot be served: verdict_row() shows why, beside the other models
+    inference.warm([info.path for info in photo_models if info.ok])
     with controls:
         camera = st.toggle(t("predict.camera"), key="use_camera", bind="query-params")
         upload = (st.camera_input(t("predict.camera_label")) if camera

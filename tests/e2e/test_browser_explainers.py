@@ -66,8 +66,9 @@ WRAPPED_CODE = """() => [...document.querySelectorAll('[data-testid=stCode] code
   .map(code => code.innerText.split('\\n')[0])"""
 FIGURE_TEXT_PX = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart] text')]
   .filter(text => text.textContent.trim()).map(text => parseFloat(text.style.fontSize))"""
-# the text each page ends with, and how many figures it draws: once all show, the page is whole
-DRAWN = {"convolution": ("convolution.maps_caption", 6), "padding_stride": ("padding_stride.book", 2),
+# the text each page ends with, and how many figures it draws (Convolution's feature maps are pictures):
+# once all show, the page is whole
+DRAWN = {"convolution": ("convolution.maps_caption", 5), "padding_stride": ("padding_stride.book", 2),
          "pooling": ("pooling.argument", 5), "architecture": ("architecture.no_pool_lesson", 1),
          "augmentation": ("credit.data", 0)}
 
