@@ -157,7 +157,9 @@ def warm(model_dirs) -> threading.Thread | None:
             except ModelUnavailable:
                 pass
 
-    thread = threading.Thread(target=open_all, name="open-sessions", daemon=True)
+    # not a daemon: the interpreter waits for it at exit (well under a second) instead of killing
+    # it inside onnxruntime's session constructor, which aborts the process ("terminate called")
+    thread = threading.Thread(target=open_all, name="open-sessions", daemon=False)
     thread.start()
     return thread
 
