@@ -6,25 +6,21 @@ painted after a photo is given, in turns with a floor: a bare Streamlit page tha
 same photo and shows it."""
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 
 from bench import interleaved, median, paired_ratio, table, target
+from bench.startup import CHROMIUM, _server
 
 TITLE = "Inside the model: Grad-CAM and feature maps vs predictions; the page's feature maps painted"
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HEATMAP_TARGET, PAINT_TARGET_S = 3.0, 1.0
 MAPS_MODEL = "scratch_augmented"  # 8 layers, 1,120 channels: the most feature maps of the from-scratch models
 COLUMNS, SHOWN, WIDEST = 16, 64, 1200  # a grid as pages/inside.py draws it
@@ -88,39 +84,6 @@ def _timings(repeats: int) -> tuple[dict, list]:
     return interleaved(candidates, repeats), [info.recipe for info in shipped]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _server(script: Path, runs: str):
-    """A Streamlit server running `script`, its URL once it answers."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                               "--server.headless", "true", "--server.address", "127.0.0.1",
-                               "--browser.gatherUsageStats", "false"], cwd=REPO,
-                              env={**os.environ, "CONVNET_RUNS": runs}, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
 IMAGES = "[...document.querySelectorAll('[data-testid=stImage] img')]"
 
 
@@ -149,8 +112,8 @@ def _paints(rounds: int) -> list[tuple[float, float, float]]:
 
     en = CATALOG["en"]
     layers = explainer(REPO / "trained" / MAPS_MODEL).layers
-    runs, floor_dir = tempfile.mkdtemp(prefix="bench-runs-"), Path(tempfile.mkdtemp(prefix="bench-floor-"))
-    (floor_dir / "floor.py").write_text(FLOOR)
+    floor_dir = Path(tempfile.mkdtemp(prefix="bench-floor-"))
+    (floor_dir / "app.py").write_text(FLOOR)
     new = f"{IMAGES}.filter(i => !before.includes(i.src) && i.complete && i.naturalWidth > 0).length"
     # painted: the last layer's line is there and as many new grid images as layers are decoded
     done = ("(before) => [...document.querySelectorAll('strong')].some(e => e.innerText === '%s') && %s >= %d"
@@ -158,8 +121,7 @@ def _paints(rounds: int) -> list[tuple[float, float, float]]:
     shown = f"(before) => {new} >= 1"
     order, rows = np.random.default_rng(0), []
     try:
-        with _server(REPO / "app.py", runs) as app_url, _server(floor_dir / "floor.py", runs) as floor_url, \
-                sync_playwright() as p:
+        with _server(REPO) as (app_url, _, _), _server(floor_dir) as (floor_url, _, _), sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             page.goto(app_url)
@@ -182,7 +144,6 @@ def _paints(rounds: int) -> list[tuple[float, float, float]]:
                     rows.append((seconds["page"], seconds["floor"], os.getloadavg()[0]))
             browser.close()
     finally:
-        shutil.rmtree(runs, ignore_errors=True)
         shutil.rmtree(floor_dir, ignore_errors=True)
     return rows
 
