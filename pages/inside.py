@@ -49,6 +49,7 @@ labels = {path: label(info) for path, info in by_path.items()}  # format_funcs g
 pick, source = st.columns(2)
 info = by_path[pick.selectbox(t("inside.model"), list(by_path), key="inside_model", format_func=labels.get)]
 dataset = info.card.dataset if info.card else "cats_and_dogs"
+kind = dataset if dataset in ("cats_and_dogs", "mnist") else "photos"  # any labelled folder: skies first
 with source:
     ways = ("sample", "upload") if dataset == "mnist" or sample_photos(dataset) else ("upload",)
     way = st.segmented_control(t("inside.source"), ways, default=ways[0], required=True, key="inside_source",
@@ -76,7 +77,7 @@ with maps_tab:
     shown = image.copy()  # a phone's photo is not encoded whole to be shown 200 px wide
     shown.thumbnail((400, 400))
     left.image(shown, width=200, caption=t("inside.input"))
-    right.markdown(t("inside.maps.observations"))
+    right.markdown(t("inside.maps.observations", about=t(f"inside.maps.about.{kind}")))
     for layer in model.layers:
         activation = inside.activations[layer.name]
         height, width, channels = activation.shape
@@ -105,8 +106,7 @@ with patterns_tab:
             st.image(row.image, width="stretch")
 
 with heat_tab:
-    ask = dataset if dataset in ("cats_and_dogs", "mnist") else "photos"  # any labelled folder: skies first
-    st.markdown(t("inside.gradcam.intro", ask=t(f"inside.gradcam.ask.{ask}")))
+    st.markdown(t("inside.gradcam.intro", ask=t(f"inside.gradcam.ask.{kind}")))
     same = [i for i in every if i.card and i.card.dataset == dataset]
     paths = {str(i.path): i for i in same}
     picked = st.multiselect(t("inside.gradcam.models"), list(paths), default=list(paths)[:5],

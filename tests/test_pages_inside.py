@@ -155,3 +155,5 @@ def test_a_cloud_model_is_shown_skies_from_its_own_samples(env, lang):
     model = explain.explainer(cloud.path)
     layer_lines = [m.value for m in at.markdown if m.value.startswith("**") and " × " in m.value]
     assert [line.split("**")[1] for line in layer_lines] == [layer.name for layer in model.layers]
+    assert any(CATALOG[lang]["inside.maps.about.photos"] in m.value for m in at.markdown)  # not “ear” or “eye”
+    assert not any(CATALOG[lang]["inside.maps.about.cats_and_dogs"] in m.value for m in at.markdown)

@@ -25,9 +25,12 @@ STRINGS = {
         "inside.maps.observations": (
             "Each small square is one **channel** of a layer's output, brighter where its filter found its "
             "pattern. As in the book: the **first layers** keep almost all of the image and act as edge "
-            "detectors; **deeper layers** grow more abstract and **sparser**, about “ear” or “eye” rather "
+            "detectors; **deeper layers** grow more abstract and **sparser**, about {about} rather "
             "than pixels; a **blank** channel is a filter whose pattern is absent from this image."
         ),
+        "inside.maps.about.cats_and_dogs": "“ear” or “eye”",
+        "inside.maps.about.mnist": "“a loop” or “a stroke's end”",
+        "inside.maps.about.photos": "“a texture” or “a shape”",
         "inside.maps.layer": "**{name}** · {h} × {w} × {c} · {blank} of {c} channels blank · first {shown} shown",
         "inside.maps.one": "One channel, larger",
         "inside.maps.pick_layer": "Layer",
@@ -80,9 +83,12 @@ STRINGS = {
         "inside.tab.gradcam": "Grad-CAM (5.4.3)",
         "inside.maps.observations": (
             "每個小方格是一層輸出的一個**通道**，過濾器找到它的圖樣之處較亮。如書中所述：**前幾層**幾乎保留整張影像，"
-            "像是邊緣偵測器；**越深的層**越抽象、越**稀疏**，關於「耳朵」或「眼睛」而不是像素；"
+            "像是邊緣偵測器；**越深的層**越抽象、越**稀疏**，關於{about}而不是像素；"
             "**空白**的通道表示這張影像裡沒有該過濾器的圖樣。"
         ),
+        "inside.maps.about.cats_and_dogs": "「耳朵」或「眼睛」",
+        "inside.maps.about.mnist": "「圈」或「筆畫的末端」",
+        "inside.maps.about.photos": "「紋理」或「形狀」",
         "inside.maps.layer": "**{name}** · {h} × {w} × {c} · {c} 個通道中 {blank} 個空白 · 顯示前 {shown} 個",
         "inside.maps.one": "放大一個通道",
         "inside.maps.pick_layer": "層",
