@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from core import recipes
-from core.artifacts.card import CARD_NAME, Card
+from core.artifacts.card import CARD_NAME, Card, dataset_of
 from core.data.manifest import MODES
 
 
@@ -62,20 +62,6 @@ def cmd_train(args) -> int:
     print(f"{run}: test accuracy {card.test_accuracy:.4f} after {card.epochs} epochs "
           f"({card.seconds:.0f} s on {card.device})")
     return 0
-
-
-def dataset_of(card: Card):
-    """The data set a finished run learned from: one of the chapter's, or a labelled folder as its
-    card's data check describes it (classes and their names)."""
-    from core import datasets
-
-    if card.dataset in datasets.DATASETS:
-        return datasets.get(card.dataset)
-    check = card.data_check or {}
-    if "classes" not in check:
-        raise ValueError(f"the card of this {card.dataset} run does not record its classes: train it again")
-    return datasets.labelled(card.dataset, tuple(check["classes"]),
-                             {language: tuple(names) for language, names in check["display_names"].items()})
 
 
 def cmd_export(args) -> int:

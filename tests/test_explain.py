@@ -281,18 +281,20 @@ def test_each_ascent_step_moves_the_image_by_the_step_size(recipe):
 
 
 def test_a_cloud_models_recipe_is_rebuilt_with_its_own_classes(monkeypatch):
-    """trained/ccsn-*: the recipe's own data has 2 classes; the model.onnx's metadata names 11,
-    and the patterns' Keras model is built with as many."""
+    """trained/ccsn-*: the recipe's own data has 2 classes; the run's card (its data check) names
+    11, as its model.onnx's metadata does, and the patterns' Keras model is built with as many."""
     import onnx
 
     from core import datasets, recipes
+    from core.artifacts.card import Card
     from core.training.patterns import _on_its_data
 
     monkeypatch.setattr(datasets, "DATASETS", dict(datasets.DATASETS))  # ccsn is registered for this test only
     clouds = sorted(TRAINED.glob("ccsn-*"))
     assert clouds
     for run in clouds:
-        recipe = _on_its_data(run, recipes.get(json.loads((run / "card.json").read_text())["recipe"]))
+        card = Card.read(run)
+        recipe = _on_its_data(card, recipes.get(card.recipe))
         metadata = {prop.key: prop.value for prop in onnx.load(str(run / "model.onnx")).metadata_props}
         assert recipe.dataset == "ccsn" and recipe.classes == len(json.loads(metadata["labels"])) == 11
         assert recipe.data.display_names["zh-TW"] == tuple(json.loads(metadata["display_names"])["zh-TW"])

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from core import recipes
+from core import datasets, recipes
 from core.artifacts.files import atomic_write_json
 
 CARD_VERSION = 2
@@ -121,3 +121,15 @@ def untrained(recipe, sha256: str, **fields) -> Card:
         seconds=0.0, hardware={"device": "CPU"}, versions={}, sha256=sha256, parity_max_abs_diff=0.0,
         started_from=None, finished="")
     return Card(**{**values, **fields})
+
+
+def dataset_of(card: Card):
+    """The data set a finished run learned from: one of the chapter's, or a labelled folder as its
+    card's data check describes it (classes and their names)."""
+    if card.dataset in datasets.DATASETS:
+        return datasets.get(card.dataset)
+    check = card.data_check or {}
+    if "classes" not in check:
+        raise ValueError(f"the card of this {card.dataset} run does not record its classes: train it again")
+    return datasets.labelled(card.dataset, tuple(check["classes"]),
+                             {language: tuple(names) for language, names in check["display_names"].items()})

@@ -16,7 +16,6 @@ without fresh patterns is found out (tests walk trained/)."""
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import numpy as np
@@ -81,21 +80,18 @@ def _tile(pixels: np.ndarray, tile: int):
     return picture.crop((left, top, left + tile, top + tile))
 
 
-def _on_its_data(run_dir: Path, recipe):
-    """The recipe on the data set its model.onnx names in its metadata (a cloud model: 11 classes
-    where the recipe's own data has 2), so that its head is built to the exported one's size."""
-    import onnx
-
+def _on_its_data(card, recipe):
+    """The recipe on the data set the run learned from (a cloud model: 11 classes where the
+    recipe's own data has 2), so that its head is built to the exported one's size."""
     from core import datasets, recipes
+    from core.artifacts.card import dataset_of
 
-    metadata = {prop.key: prop.value for prop in onnx.load(str(run_dir / "model.onnx")).metadata_props}
-    if metadata.get("dataset", recipe.dataset) == recipe.dataset:
+    dataset = dataset_of(card)
+    if dataset.id == recipe.dataset:
         return recipe
-    if metadata["dataset"] not in datasets.CHAPTER:
-        names = json.loads(metadata["display_names"])
-        datasets.register(datasets.labelled(metadata["dataset"], tuple(json.loads(metadata["labels"])),
-                                            {language: tuple(names[language]) for language in datasets.LANGUAGES}))
-    return recipes.on_data(recipe, metadata["dataset"])
+    if dataset.id not in datasets.DATASETS:
+        datasets.register(dataset)
+    return recipes.on_data(recipe, dataset.id)
 
 
 def _from_onnx(run_dir: Path, recipe):
@@ -141,7 +137,7 @@ def feature_models(run_dir: Path) -> tuple[str, list]:
         model, source = keras.models.load_model(run_dir / "model.keras"), "model.keras"
     else:
         card = Card.read(run_dir)
-        recipe = _on_its_data(run_dir, recipes.get(card.recipe))
+        recipe = _on_its_data(card, recipes.get(card.recipe))
         model, source = (models.build(recipe, card.base), "imagenet") if recipe.pretrained else \
             (_from_onnx(run_dir, recipe), "model.onnx")
     convs = [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
