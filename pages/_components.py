@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.data.images import MAX_FILE_MB, BadImage, open_image, prepare_image
 from core.explainers import mechanics
+from core.explainers.inside import diverging
 from pages import _share as share
 from pages import _theme as theme
 from pages._i18n import t
@@ -99,28 +100,13 @@ def grid(values, scale, *, title: str = "", pads=((0, 0), (0, 0)), window=None, 
         xaxis=axis, yaxis=dict(axis, autorange="reversed", scaleanchor="x")))
 
 
-def _rgb(colour: str) -> list[int]:
-    return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-
-
-def coloured(values, scale, side: int = FEATURE_MAP_PX) -> np.ndarray:
-    """An H x W array as an RGB picture in a theme colour scale centred on zero (as a grid's
-    zmid=0), each cell a block of pixels about `side` px across in all: no blur when shown."""
-    values = np.nan_to_num(np.asarray(values, dtype=float))
-    where = (values / (np.abs(values).max() or 1.0) + 1) / 2
-    stops, colours = [stop for stop, _ in scale], np.array([_rgb(colour) for _, colour in scale], dtype=float)
-    rgb = np.stack([np.interp(where, stops, colours[:, i]) for i in range(3)], axis=-1)
-    zoom = max(1, side // max(values.shape))
-    return np.repeat(np.repeat(rgb, zoom, axis=0), zoom, axis=1).round().astype(np.uint8)
-
-
 def feature_maps(maps: list[tuple[str, np.ndarray]], columns: int = 4) -> None:
     """Many feature maps side by side, the depth axis of a convolution's output: pictures, not
     charts, as a dozen plotly heatmaps took a first visit's browser most of a second to draw."""
     for start in range(0, len(maps), columns):
         for column, (title, values) in zip(st.columns(columns), maps[start:start + columns]):
             column.markdown(f"**{title}**")
-            column.image(coloured(values, theme.OUTPUT), width="stretch")
+            column.image(diverging(values, theme.OUTPUT, FEATURE_MAP_PX), width="stretch")
 
 
 def show(fig: go.Figure, key: str | None = None) -> None:

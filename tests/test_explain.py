@@ -315,3 +315,15 @@ def test_every_shipped_model_ships_the_patterns_of_its_own_model():
         patterns = pictures.read_patterns(run)
         assert patterns is not None and patterns.layers, make
         assert all(np.asarray(row.image).std() > 0 for row in patterns.layers), make
+
+
+def test_a_signed_map_is_coloured_around_zero_in_sharp_blocks():
+    """Convolution's feature maps as pictures (core.explainers.inside.diverging): zero takes the
+    scale's middle colour, the largest magnitude its end on its own side, each cell a square block."""
+    scale = [[0, "#400080"], [0.5, "#ffffff"], [1, "#008080"]]
+    values = np.array([[-2.0, 0.0, 1.0], [2.0, 0.0, -1.0]])
+    picture = pictures.diverging(values, scale, side=30)
+    assert picture.shape == (20, 30, 3) and picture.dtype == np.uint8  # 10 px blocks
+    assert (picture[:10, :10] == (64, 0, 128)).all() and (picture[10:, :10] == (0, 128, 128)).all()
+    assert (picture[:, 10:20] == 255).all()  # zero: white
+    assert (picture[:10, 20:] == np.round(((0 + 255) / 2, (128 + 255) / 2, (128 + 255) / 2))).all()  # +1 of 2: halfway

@@ -44,6 +44,19 @@ def colour(values: np.ndarray, anchors=VIRIDIS) -> np.ndarray:
     return _lookup(anchors)[np.round(np.clip(values, 0.0, 1.0) * 255).astype(np.uint8)]
 
 
+def diverging(values: np.ndarray, scale, side: int = 256) -> np.ndarray:
+    """A signed H x W array as an RGB picture through a colour scale centred on zero (plotly's
+    form, [[stop, "#rrggbb"], ...], as a heatmap with zmid=0 draws it), each cell a block of
+    pixels about `side` px across in all: no blur when a browser enlarges it."""
+    values = np.nan_to_num(np.asarray(values, dtype=float))
+    where = (values / (np.abs(values).max() or 1.0) + 1) / 2
+    stops = [stop for stop, _ in scale]
+    colours = np.array([[int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)] for _, hex_colour in scale], dtype=float)
+    rgb = np.stack([np.interp(where, stops, colours[:, i]) for i in range(3)], axis=-1)
+    zoom = max(1, side // max(values.shape))
+    return np.repeat(np.repeat(rgb, zoom, axis=0), zoom, axis=1).round().astype(np.uint8)
+
+
 def channel_images(activation: np.ndarray) -> np.ndarray:
     """Listing 5.31's post-processing of each channel (H x W x C): centred, scaled by its
     standard deviation, x64 + 128, clipped to 0-255; then to 0-1. A blank channel (the filter's
