@@ -37,8 +37,9 @@ MAY_IMPORT = {
 MAY_NAME_TF = ("core.training", "core.data.pipeline", "core.data.augment", "core.data.folders",
                "core.explainers.summaries", "core.__main__")
 MAY_NAME_ORT = ("core.serving", "core.training.export", "core.training.train")
-# the `onnx` package alone (no TensorFlow): serving reads a model's graph to explain it (5.4)
-MAY_NAME_ONNX = MAY_NAME_TF + ("core.serving.explain",)
+# the `onnx` package alone (no TensorFlow): serving reads a model's graph to explain it (5.4), with onnx's
+# message classes and, for tensor types it does not decode itself, onnx's numpy_helper
+MAY_NAME_ONNX = MAY_NAME_TF + ("core.serving.onnx_graph",)
 
 
 def _modules() -> dict[str, Path]:

@@ -1,7 +1,7 @@
 """Inside the model (book section 5.4), served from model.onnx alone: each conv and pooling
 layer's activations (5.4.1) and Grad-CAM heatmaps (5.4.3), through onnxruntime and numpy.
 
-No second file: at load time the graph, read with the `onnx` package, gains extra outputs in
+No second file: at load time the graph (read as protobuf by core.serving.onnx_graph) gains extra outputs in
 memory (each shown layer's activation, and the head's tensors from the last conv layer to the
 class scores), and Grad-CAM's gradient is a numpy backward pass over that head, whose few ops
 (MaxPool, Transpose, Reshape, MatMul, Add, Relu, Clip, GlobalAveragePool, ...) take their
@@ -29,6 +29,7 @@ from PIL import Image
 
 from core.data.images import prepare_image
 from core.reasons import Code, Reason
+from core.serving import onnx_graph
 from core.serving.inference import Predictor, predictor, providers
 
 _BLOCK = re.compile(r"^(block\d+[a-z]|stem|top)_")  # EfficientNet-Lite0's blocks, its stem and its top
@@ -118,15 +119,12 @@ class Explainer:
     head cannot be differentiated here (None when it can)."""
 
     def __init__(self, model: Predictor, model_dir: Path):
-        import onnx  # about 1 s to import: only when a model is first explained
-        from onnx import numpy_helper
-
         self.model = model
-        proto = onnx.load(str(model_dir / "model.onnx"))
+        proto = onnx_graph.load(model_dir / "model.onnx")
         graph = proto.graph
         self.layers, self.last_conv = _layers(graph)
         self.output = model.output
-        self.initialisers = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+        self.initialisers = {init.name: onnx_graph.to_array(init) for init in graph.initializer}
         self.gradcam_problem: Reason | None = None
         final = next(node for node in graph.node if graph.output[0].name in node.output)
         self.score = final.input[0] if final.op_type in ("Sigmoid", "Softmax") else final.output[0]
@@ -136,8 +134,7 @@ class Explainer:
             wanted += [self.score, self.last_conv.tensor] + [name for node in self.head for name in _data(node)
                                                              if name not in self.initialisers]
         self.extra = list(dict.fromkeys(name for name in wanted if name != graph.output[0].name))
-        graph.output.extend(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None)
-                            for name in self.extra)
+        graph.output.extend(onnx_graph.float_output(name) for name in self.extra)
         options = ort.SessionOptions()  # idle threads sleep: a page's grids and its browser share the CPU with it
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.add_session_config_entry("session.inter_op.allow_spinning", "0")
@@ -184,7 +181,7 @@ class Explainer:
         """(input name, gradient) for each input of one node that carries the gradient."""
         op, inputs = node.op_type, list(node.input)
         x = values.get(inputs[0])
-        attrs = {a.name: _attribute(a) for a in node.attribute}
+        attrs = {a.name: onnx_graph.attribute(a) for a in node.attribute}
         if op in _SHAPES:
             return [(inputs[0], g.reshape(x.shape))]
         if op == "Transpose":
@@ -250,12 +247,6 @@ class Explainer:
             while len(self._kept) > KEPT:
                 self._kept.popitem(last=False)
         return inside
-
-
-def _attribute(attribute):
-    from onnx.helper import get_attribute_value
-
-    return get_attribute_value(attribute)
 
 
 def _unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
