@@ -1,7 +1,7 @@
 """Home: the chapter's map, the trained models present, this machine. No TensorFlow here.
 
 The first page a class sees paints in the order it reads: the title and the map need only
-Streamlit, so the heavier imports wait below them (the models table's numpy, then onnxruntime
+Streamlit, so the heavier imports wait below them (the models table, then onnxruntime
 for the hardware section, last: python -m bench startup)."""
 import streamlit as st
 
@@ -12,6 +12,16 @@ from pages._registry import HOME, PAGES
 def percent(value: float | None) -> str:
     """An accuracy as Compare shows it; "–" where there is none (Streamlit would write "None")."""
     return "–" if value is None else f"{value:.1%}"
+
+
+def markdown_table(rows: list[dict]) -> str:
+    """Rows as a Markdown table: a handful of rows needs no data-frame grid, whose pandas import
+    and browser code cost Home's first paint a second (python -m bench startup)."""
+    def cell(value) -> str:
+        return str(value).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(map(cell, rows[0])) + " |", "|" + "---|" * len(rows[0])]
+    return "\n".join(lines + ["| " + " | ".join(map(cell, row.values())) + " |" for row in rows])
 
 
 st.title(t("home.title"))
@@ -34,14 +44,14 @@ rows = result_rows(list_runs(TRAINED_DIR), every_recipe=False)
 if not rows:
     st.info(t("home.none"))
 else:
-    st.dataframe([{
+    st.markdown(markdown_table([{
         t("home.col.model"): t(f"recipe.{row.recipe}") + ("" if row.dataset in CHAPTER else f" · {row.dataset}"),
         t("home.col.status"): t("home.ok") if row.ok else t("home.unavailable"),
         t("home.col.accuracy"): percent(row.accuracy),
         t("home.col.book"): percent(row.book_accuracy),
         t("home.col.base"): row.base or "–",
         t("home.col.epochs"): row.epochs("⚠️"),
-    } for row in rows], hide_index=True, width="stretch")
+    } for row in rows]))
     for row in rows:  # the why in full (a table cell would cut it)
         if not row.ok:
             st.warning(t("home.unavailable_why", model=t(f"recipe.{row.recipe}"), reason=explain(row.problem)))
