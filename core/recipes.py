@@ -62,6 +62,7 @@ class Recipe:
     precompute_features: bool = False  # L5.17: run the frozen base once, train the head on features
     starts_from: str | None = None  # recipe whose trained weights this one continues
     unfreeze_top: bool = False  # fine-tuning (L5.22): the base's last block becomes trainable
+    unfreeze_blocks: int = 1  # ... or its last N blocks (VGG16: block5; Lite0: its stages), where a data set's tuning says
     book_test_accuracy: float | None = None  # the first-edition notebooks' printed number
 
     def base_for(self, base: str | None = None) -> str | None:
@@ -210,6 +211,7 @@ class Tuning:
     learning_rate: float
     epochs: int
     chosen_by: str  # how: the command that measured it on the validation split, and what it saw
+    unfreeze_blocks: int | None = None  # fine-tuning: how many of the base's top blocks train (None: the book's one)
 
 
 TUNINGS: dict[tuple[str, str], Tuning] = {  # (data set id, recipe id) -> Tuning
@@ -233,6 +235,8 @@ def on_data(recipe: Recipe, dataset_id: str) -> Recipe:
     and epochs (steps per epoch follow that data's size through passes_per_epoch)."""
     tuning = TUNINGS.get((dataset_id, recipe.id))
     changes = {"learning_rate": tuning.learning_rate, "epochs": tuning.epochs} if tuning else {}
+    if tuning and tuning.unfreeze_blocks:
+        changes["unfreeze_blocks"] = tuning.unfreeze_blocks
     return replace(recipe, dataset=dataset_id, **changes)
 
 

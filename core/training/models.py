@@ -95,11 +95,12 @@ def conv_base_of(model):
     return next(layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != CLASSIFIER)
 
 
-def unfreeze_top(model, base: str) -> list[str]:
-    """Listing 5.22: make the top of the base trainable; everything below stays frozen."""
+def unfreeze_top(model, base: str, blocks: int = 1) -> list[str]:
+    """Listing 5.22: make the top of the base (its last `blocks` blocks) trainable; everything
+    below stays frozen."""
     conv_base = conv_base_of(model)
     conv_base.trainable = True
-    chosen = {layer.name for layer in bases.fine_tune_layers(base, conv_base)}
+    chosen = {layer.name for layer in bases.fine_tune_layers(base, conv_base, blocks)}
     for layer in conv_base.layers:
         layer.trainable = layer.name in chosen
     return sorted(chosen)

@@ -147,7 +147,7 @@ def feature_models(run_dir: Path) -> tuple[str, list]:
     if base.name != "efficientnet_lite0":
         raise ValueError(f"{run_dir}: filter patterns of the {base.name} base are not computed here")
     preprocess = models.feature_extractor(model).layers[0]
-    unfrozen = {layer.name for layer in bases.fine_tune_layers("efficientnet_lite0", base)}
+    unfrozen = {layer.name for layer in bases.fine_tune_layers("efficientnet_lite0", base, recipe.unfreeze_blocks)}
     frozen = [name for name in LITE0_BLOCKS if name not in unfrozen]
     inputs = keras.Input(model.input_shape[1:])
     outputs = keras.Model(base.inputs, [base.get_layer(name).output for name in frozen])(preprocess(inputs))

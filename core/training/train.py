@@ -232,7 +232,7 @@ def start_model(recipe: Recipe, base: str | None, log: RunLog, *, run: Path | No
     else:
         model = models.build(recipe, base, base_weights=base_weights)
     if recipe.unfreeze_top:
-        log(Event.PHASE, name=Phase.UNFREEZE, layers=models.unfreeze_top(model, base))
+        log(Event.PHASE, name=Phase.UNFREEZE, layers=models.unfreeze_top(model, base, recipe.unfreeze_blocks))
     compile_model(model, recipe)
     return model
 

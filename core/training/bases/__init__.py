@@ -38,6 +38,7 @@ def preprocessing(name: str):
     return _module(name).preprocessing()
 
 
-def fine_tune_layers(name: str, base) -> list:
-    """The layers of `base` that fine-tuning unfreezes (Listing 5.22: VGG16's block5)."""
-    return _module(name).fine_tune_layers(base)
+def fine_tune_layers(name: str, base, blocks: int = 1) -> list:
+    """The layers of `base` that fine-tuning unfreezes: its last `blocks` blocks (Listing 5.22:
+    one, VGG16's block5)."""
+    return _module(name).fine_tune_layers(base, blocks)

@@ -94,12 +94,15 @@ def preprocessing():
     return keras.layers.Rescaling(1 / 128, offset=-127 / 128, name=f"efficientnet_lite0{PREPROCESS_SUFFIX}")
 
 
-def fine_tune_layers(base) -> list:
-    """Stage 7 and the head conv; BatchNormalization stays frozen (trainable BN cost 3-4 points)."""
+def fine_tune_layers(base, blocks: int = 1) -> list:
+    """The last `blocks` stages (1: stage 7) and the head conv; BatchNormalization stays frozen
+    (trainable BN cost 3-4 points)."""
     import keras
 
+    top = len(STAGES)
+    prefixes = tuple(f"block{stage}" for stage in range(top + 1 - blocks, top + 1)) + ("top_",)
     return [
         layer
         for layer in base.layers
-        if layer.name.startswith(("block7", "top_")) and not isinstance(layer, keras.layers.BatchNormalization)
+        if layer.name.startswith(prefixes) and not isinstance(layer, keras.layers.BatchNormalization)
     ]

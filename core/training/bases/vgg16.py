@@ -45,5 +45,6 @@ def preprocessing():
     return CaffePreprocess(name=f"vgg16{PREPROCESS_SUFFIX}")
 
 
-def fine_tune_layers(base) -> list:
-    return [layer for layer in base.layers if layer.name.startswith("block5_")]
+def fine_tune_layers(base, blocks: int = 1) -> list:
+    """The last `blocks` of VGG16's five blocks (the book: 1, block5)."""
+    return [layer for layer in base.layers if layer.name.startswith(tuple(f"block{b}_" for b in range(6 - blocks, 6)))]
