@@ -37,6 +37,23 @@ def test_fine_tune_layers_leave_batchnorm_frozen(base):
     assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in layers)
 
 
+def test_two_stages_add_stage_six_and_nothing_below(base):
+    one, two = ({layer.name for layer in lite0.fine_tune_layers(base, blocks)} for blocks in (1, 2))
+    assert one < two and {name[:6] for name in two - one} == {"block6"}
+    assert not any(name.startswith(("block5", "block1", "stem")) for name in two)
+    weights = sum(int(np.prod(w.shape)) for layer in base.layers if layer.name in two for w in layer.weights)
+    assert 0.5 < weights / base.count_params() < 0.8  # the book's block5 trains 48 % of VGG16's weights
+
+
+def test_on_data_applies_a_tunings_unfrozen_blocks(monkeypatch):
+    from core import recipes
+
+    tuned = recipes.Tuning(3e-5, 30, "test", unfreeze_blocks=2)
+    monkeypatch.setitem(recipes.TUNINGS, ("clouds", "fine_tuning"), tuned)
+    assert recipes.on_data(recipes.get("fine_tuning"), "clouds").unfreeze_blocks == 2
+    assert recipes.on_data(recipes.get("fine_tuning"), "elsewhere").unfreeze_blocks == 1  # the book's one block
+
+
 def test_random_init_needs_no_weights_file(monkeypatch, tmp_path):
     monkeypatch.setattr(lite0, "WEIGHTS_PATH", str(tmp_path / "missing.npz"))
     assert lite0.build((150, 150, 3), weights=False).output_shape == (None, 5, 5, 1280)
