@@ -1,8 +1,11 @@
-"""3. Start-up: this app against a bare Streamlit app, side by side on fresh servers, in
+"""3. Start-up: this app against bare Streamlit apps, side by side on fresh servers, in
 Debian's chromium (driven by Playwright) at a projector's 1280x720: Home's cold first paint,
 every registered page's first visit from the menu and by deep link on a fresh server, and one
-explainer slider step redrawn. The bare app is the floor this stack allows: Streamlit's router
-over one-line pages (`st.title("x")`), as many as this app's, in a temporary folder."""
+explainer slider step redrawn. Two floors, each Streamlit's router with nothing of this app's:
+the bare app's one-line pages (`st.title("x")`, as many as this app's), and the floor app's pages,
+each showing as many elements of each kind as its page of this app shows when painted (plotly
+charts, data frames, sliders...), each at its smallest: what this stack itself costs to paint
+that many elements."""
 from __future__ import annotations
 
 import ast
@@ -39,6 +42,31 @@ LEGACY = {  # the same in a pages/ folder, with this app's way out of the legacy
     "pages/x.py": 'import streamlit as st\n\nimport pages  # noqa: F401\n\nst.title("x")\n',
     "pages/y.py": 'import streamlit as st\n\nimport pages  # noqa: F401\n\nst.title("y")\n',
 }
+# an element a page shows (its data-testid) -> the same element on a floor page, at its smallest ({i}: its number)
+KINDS = {
+    "stPlotlyChart": "st.plotly_chart(go.Figure(go.Scatter(x=[0, 1], y=[0, {i}])))",
+    "stDataFrame": 'st.dataframe([{{"a": {i}, "b": 2}}])',
+    "stImage": "st.image(np.full((8, 8, 3), {i}, np.uint8))",
+    "stSlider": 'st.slider("s{i}", 0, 9)',
+    "stSelectbox": 'st.selectbox("s{i}", ["a", "b"])',
+    "stMultiSelect": 'st.multiselect("m{i}", ["a", "b"], ["a"])',
+    "stButtonGroup": 'st.segmented_control("g{i}", ["a", "b"], default="a")',
+    "stCheckbox": 'st.checkbox("c{i}")',
+    "stNumberInput": 'st.number_input("n{i}")',
+    "stFileUploader": 'st.file_uploader("f{i}")',
+    "stButton": 'st.button("b{i}")',
+    "stMetric": 'st.metric("m{i}", {i})',
+    "stTabs": 'st.tabs(["a{i}", "b"])[0].write("a")',
+    "stExpander": 'st.expander("e{i}").write("e")',
+    "stCode": 'st.code("x = {i}")',
+    "stAlert": 'st.info("i{i}")',
+    "stPageLink": 'st.page_link("home.py", label="home {i}")',
+    "stHorizontalBlock": 'st.columns(2)[0].write("c{i}")',  # a row of columns
+    "stCaptionContainer": 'st.caption("c{i}")',
+}
+# how many of each KINDS a painted page shows in its main area (the sidebar is the same on every page of the app)
+KINDS_SEEN = ("kinds => Object.fromEntries(kinds.map(k => [k, document.querySelectorAll(`[data-testid=stMain] "
+              "[data-testid=${k}]`).length]).filter(([, n]) => n))")
 IDLE_EXPR = ("document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
              " && !document.querySelector('[data-stale=true]')")  # the script run over, nothing stale
 IDLE = f"() => {IDLE_EXPR}"
@@ -227,6 +255,38 @@ def _deep_link(browser, folder: Path, path: str, title: str) -> float:
         context.close()
 
 
+def _kinds(browser, titles: dict[str, str], home: str) -> dict[str, dict[str, int]]:
+    """How many elements of each kind (KINDS) each page shows once painted after a deep link:
+    what its floor page shows. One server, untimed."""
+    context = _context(browser)
+    try:
+        with _server(REPO) as (url, _, _server_process):
+            page, found = context.new_page(), {}
+            for name, title in titles.items():
+                page.goto(f"{url}/{'' if name == home else name}")
+                _painted(page, title)
+                found[name] = page.evaluate(KINDS_SEEN, list(KINDS))
+            return found
+    finally:
+        context.close()
+
+
+def _floor_app(folder: Path, kinds: dict[str, dict[str, int]], default: str) -> None:
+    """Streamlit's router over one page per page of this app, named and titled by its name,
+    showing as many elements of each kind as its page shows (KINDS, each at its smallest), and
+    nothing else."""
+    names = [default] + [name for name in kinds if name != default]
+    (folder / "app.py").write_text("import streamlit as st\n\nst.navigation([" + ", ".join(
+        f"st.Page({name + '.py'!r}, title={name!r}{', default=True' if name == default else ''})" for name in names)
+        + "]).run()\n")
+    for name in names:
+        shown = kinds.get(name, {})
+        imports = ["import numpy as np"] * ("stImage" in shown) + ["import plotly.graph_objects as go"] * (
+            "stPlotlyChart" in shown) + ["import streamlit as st"]
+        (folder / f"{name}.py").write_text("\n".join(imports) + f"\n\nst.title({name!r})\n" + "".join(
+            KINDS[kind].format(i=i) + "\n" for kind, count in shown.items() for i in range(count)))
+
+
 def _slider_steps(browser, steps: int, catalog: dict) -> list[float]:
     """Convolution's window slider, one step at a time (keyboard): seconds from the key to the
     step's sum shown for the new window and the fragment's rerun over, nothing stale."""
@@ -298,20 +358,25 @@ def run(quick: bool) -> dict:
     menu = {page.name: en[f"{page.name}.nav"] for page in PAGES}
     others = [page.name for page in PAGES if page != HOME]
     rounds, steps = (1, 3) if quick else (5, 5)
-    bare_dir, legacy_dir = Path(tempfile.mkdtemp(prefix="bench-bare-")), Path(tempfile.mkdtemp(prefix="bench-legacy-"))
+    bare_dir, legacy_dir, floor_dir = (Path(tempfile.mkdtemp(prefix=f"bench-{kind}-"))
+                                       for kind in ("bare", "legacy", "floor"))
     for folder, files in ((bare_dir, BARE), (legacy_dir, LEGACY)):
         for name, text in files.items():
             (folder / name).parent.mkdir(exist_ok=True)
             (folder / name).write_text(text)
-    app, bare, app_deep, bare_deep, legacy_deep, slider = [], [], {name: [] for name in others}, [], [], []
-    shuffle, loads = random.Random(0), []
+    app, bare, floor, slider, loads = [], [], [], [], []
+    app_deep, floor_deep = ({name: [] for name in others} for _ in range(2))
+    bare_deep, legacy_deep = [], []
+    shuffle = random.Random(0)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
+            kinds = _kinds(browser, titles, HOME.name)
+            _floor_app(floor_dir, kinds, HOME.name)
             for _ in range(rounds):  # every candidate once per round, in a fresh order
                 loads.append(round(os.getloadavg()[0], 2))
-                jobs = [("app", None), ("bare", None), ("bare_deep", None), ("legacy_deep", None)] + [
-                    ("app_deep", n) for n in others]
+                jobs = [("app", None), ("bare", None), ("floor", None), ("bare_deep", None), ("legacy_deep", None)] + [
+                    (kind, n) for n in others for kind in ("app_deep", "floor_deep")]
                 shuffle.shuffle(jobs)
                 for kind, name in jobs:
                     if kind == "app":
@@ -319,17 +384,21 @@ def run(quick: bool) -> dict:
                     elif kind == "bare":
                         bare.append(_visits(browser, bare_dir, {"x": "x", **{n: n for n in BARE_PAGES}},
                                             {n: n for n in BARE_PAGES}))
+                    elif kind == "floor":
+                        floor.append(_visits(browser, floor_dir, {n: n for n in titles}, {n: n for n in titles}))
                     elif kind == "bare_deep":
                         bare_deep.append(_deep_link(browser, bare_dir, "p1", "p1"))
                     elif kind == "legacy_deep":
                         legacy_deep.append(_deep_link(browser, legacy_dir, "y", "y"))
+                    elif kind == "floor_deep":
+                        floor_deep[name].append(_deep_link(browser, floor_dir, name, name))
                     else:
                         app_deep[name].append(_deep_link(browser, REPO, name, titles[name]))
             slider = _slider_steps(browser, steps, en)
         finally:
             browser.close()
-    shutil.rmtree(bare_dir, ignore_errors=True)
-    shutil.rmtree(legacy_dir, ignore_errors=True)
+    for folder in (bare_dir, legacy_dir, floor_dir):
+        shutil.rmtree(folder, ignore_errors=True)
     imports = {name: _page_imports(name) for name in [HOME.name, *others]}
     home = _home_imports()
     bare_cold = [r["cold_s"] for r in bare]
@@ -342,19 +411,38 @@ def run(quick: bool) -> dict:
                  for name in others]
     legacy = _ratio_row("the bare app in a pages/ folder, leaving the legacy mode as this app does: deep link",
                         legacy_deep, bare_deep, None)
+    floor_paint = _ratio_row("Home: server spawned → page painted (cold)", home_cold, [r["cold_s"] for r in floor],
+                             PAINT_TARGET)
+    floor_menu = [_ratio_row(f"{name}: first visit from the menu", [r["menu_s"][name] for r in app],
+                             [r["menu_s"][name] for r in floor], VISIT_TARGET) for name in others]
+    floor_deep_rows = [_ratio_row(f"{name}: deep link on a fresh server", app_deep[name], floor_deep[name],
+                                  VISIT_TARGET) for name in others]
+    stack = [[name, ", ".join(f"{k.removeprefix('st')} ×{n}" for k, n in kinds[name].items()) or "–",
+              round(paired_ratio(floor_deep[name], bare_deep), 2)] for name in others]
     heavy = sorted(set(home["heavy"]))
-    worst_menu = max(menu_rows, key=lambda r: r[3])
-    worst_deep = max(deep_rows, key=lambda r: r[3])
     step = median(slider)
+
+    def worst(rows):
+        return max(rows, key=lambda r: r[3])
 
     def listing(rows):
         return ", ".join(f"{r[0].split(':')[0]} {r[3]:.2f}×" for r in rows)
 
+    def visits(what, rows, floor_name):
+        return target(f"every page's {what} vs {floor_name}", f"≤ {VISIT_TARGET:g}×",
+                      f"worst {worst(rows)[3]:.2f}× ({worst(rows)[0].split(':')[0]}); {listing(rows)}",
+                      worst(rows)[3] <= VISIT_TARGET)
+
     columns = ["what", "app s", "bare s", "× bare", "target", "result"]
+    floor_columns = ["what", "app s", "floor s", "× floor", "target", "result"]
     return {
         "tables": [
-            table(f"This app vs the bare app, medians of {rounds} round(s) (seconds; × bare: the median of "
-                  "per-round ratios)", columns, [paint] + menu_rows + deep_rows + [legacy]),
+            table(f"This app vs the bare app (one-line pages), medians of {rounds} round(s) (seconds; × bare: the "
+                  "median of per-round ratios)", columns, [paint] + menu_rows + deep_rows + [legacy]),
+            table(f"This app vs the floor app (each page's elements, nothing else), medians of {rounds} "
+                  "round(s)", floor_columns, [floor_paint] + floor_menu + floor_deep_rows),
+            table("What the stack itself costs: each floor page by deep link vs the bare app's one-line page (median "
+                  "of per-round ratios)", ["page", "elements its floor page shows", "floor × bare"], stack),
             table(f"One step of Convolution's window slider (keyboard) redrawn, {len(slider)} steps",
                   ["what", "median s", "max s", "target"], [["key → new window's sum shown, rerun over", step,
                                                              max(slider), f"≤ {STEP_TARGET_S:g} s"]]),
@@ -363,14 +451,15 @@ def run(quick: bool) -> dict:
                   [[name, imports[name]["seconds"], ", ".join(imports[name]["notable"]) or "–"] for name in imports]),
         ],
         "targets": [
-            target("Home's cold first paint vs a bare Streamlit app's", f"≤ {PAINT_TARGET:g}×",
+            target("Home's cold first paint vs the bare app's", f"≤ {PAINT_TARGET:g}×",
                    f"{paint[3]:.2f}× ({paint[1]:.2f} s vs {paint[2]:.2f} s)", paint[3] <= PAINT_TARGET),
-            target("every page's first visit from the menu vs the bare app's", f"≤ {VISIT_TARGET:g}×",
-                   f"worst {worst_menu[3]:.2f}× ({worst_menu[0].split(':')[0]}); {listing(menu_rows)}",
-                   worst_menu[3] <= VISIT_TARGET),
-            target("every page by deep link on a fresh server vs the bare app's", f"≤ {VISIT_TARGET:g}×",
-                   f"worst {worst_deep[3]:.2f}× ({worst_deep[0].split(':')[0]}); {listing(deep_rows)}",
-                   worst_deep[3] <= VISIT_TARGET),
+            target("Home's cold first paint vs its floor page's", f"≤ {PAINT_TARGET:g}×",
+                   f"{floor_paint[3]:.2f}× ({floor_paint[1]:.2f} s vs {floor_paint[2]:.2f} s)",
+                   floor_paint[3] <= PAINT_TARGET),
+            visits("first visit from the menu", floor_menu, "its floor page's"),
+            visits("deep link on a fresh server", floor_deep_rows, "its floor page's"),
+            visits("first visit from the menu", menu_rows, "the bare app's one-line page's"),
+            visits("deep link on a fresh server", deep_rows, "the bare app's one-line page's"),
             target("one explainer slider step redrawn (Convolution, 1280×720)", f"≤ {STEP_TARGET_S:g} s",
                    f"{step:.2f} s (max {max(slider):.2f} s)", step <= STEP_TARGET_S),
             target("no TensorFlow/Keras on the home page", "none imported",
@@ -380,10 +469,16 @@ def run(quick: bool) -> dict:
             "Chromium (Debian's, through Playwright) is launched once; every measurement starts its own "
             "`streamlit run` (empty runs dir) and its own browser context at 1280×720. A round runs every candidate "
             "once, in a fresh order: this app's cold start (then each page from the sidebar menu, in menu order), "
-            "the bare app's (then each of its ten other pages), and a fresh server per deep link.",
+            "the bare app's (then each of its ten other pages), the floor app's (then each of its pages), and a "
+            "fresh server per deep link.",
             "The bare app: `st.navigation` over eleven pages whose whole script is `st.title(...)`, in a temporary "
-            "folder (no pages/ folder, so no legacy pages mode). Cold paint: from spawning the server to the "
-            "default page painted; a visit: from the click (or the request), made once the server's process "
+            "folder (no pages/ folder, so no legacy pages mode). The floor app: the same router over one page per "
+            "page of this app, whose script is its title and as many elements of each kind (KINDS in "
+            "bench/startup.py: two-point plotly charts, one-row data frames, sliders...) as this app's page shows "
+            "once painted after a deep link (counted in the same run: the third table). The floor is what Streamlit, plotly.js and "
+            "the browser cost to show those elements at all; the ratio to it is what this app's own code adds.",
+            "Cold paint: from spawning the server to the default page painted; a visit: from the click (or the "
+            "request), made once the server's process "
             f"and the browser's are idle (each under {QUIET_CPU:.0%} of a core for {QUIET_S:g} s: a reader on the "
             "previous page), to the page painted: its title shown, the script "
             "run over with nothing stale, every plotly chart drawn (its SVG there), every image decoded, no "
@@ -391,13 +486,13 @@ def run(quick: bool) -> dict:
             "app's first visit in a round is the median of its ten (each page visited once), so one noisy click "
             "does not set a round's ratios.",
             f"Load average (1 min) at the start of each round: {loads}; at each menu click: in data.app[].load.",
-            "A deep link on a fresh server pays for every import the page needs (the third table), while a visit "
+            "A deep link on a fresh server pays for every import the page needs (the last table), while a visit "
             "from the menu comes after Home has imported the shared ones; the legacy-pages rerun "
             "(pages/__init__.py) comes after the page's core imports (they stay in sys.modules).",
             f"The TensorFlow check runs the home page through AppTest in a fresh interpreter: titles "
             f"{home['titles']}, exceptions {home['exceptions'] or 'none'}.",
         ],
-        "data": {"app": app, "bare": bare, "app_deep": app_deep, "bare_deep": bare_deep, "legacy_deep": legacy_deep,
-                 "slider_s": slider, "load_per_round": loads,
-                 "imports": imports, "home_page": home},
+        "data": {"app": app, "bare": bare, "floor": floor, "app_deep": app_deep, "bare_deep": bare_deep,
+                 "floor_deep": floor_deep, "legacy_deep": legacy_deep, "kinds": kinds, "slider_s": slider,
+                 "load_per_round": loads, "imports": imports, "home_page": home},
     }
