@@ -120,68 +120,70 @@ with photo_tab:
             if judged:
                 details(judged, image)
 
-with digit_tab:
-    digit_models = chosen("mnist", "digit_runs")
-    for info in (info for info in digit_models if not info.ok):
-        st.warning(t("predict.unavailable", reason=f"{label(info)}: {explain(info.problem)}"))
-    ready = [info for info in digit_models if info.ok]
-    if ready:
-        names = {str(i.path): label(i) for i in ready}
-        picked = st.selectbox(t("predict.digit.model"), list(names), format_func=names.get, key="digit_model",
-                              bind="query-params") if len(ready) > 1 else None
-        info = next((i for i in ready if str(i.path) == picked), ready[0])
-        left, right = st.columns(2)
-        with left:
-            drawn = None
-            how = {key: t(f"predict.digit.{key}") for key in ("draw", "upload")}
-            if st.segmented_control(t("predict.digit.how"), list(how), default="draw", key="digit_how",
-                                    required=True, format_func=how.get, bind="query-params") == "upload":
-                digit_upload = st.file_uploader(t("predict.digit.upload_label", mb=MAX_FILE_MB), type=PHOTO_TYPES,
-                                                key="digit_file")
-                digit_image = read(digit_upload) if digit_upload else _samples.pick(["mnist"], "digit_sample")
-                drawn = digits.to_mnist(digit_image) if digit_image is not None else None
-            else:
-                try:
-                    drawn = digits.from_canvas(_canvas.draw("digit_canvas"))
-                except ImportError:
-                    st.info(t("predict.digit.no_canvas"))
-        with right:
-            if drawn is None:
-                st.info(t("predict.digit.empty"))
-            else:
-                st.image(drawn.resize((140, 140), Image.Resampling.NEAREST), caption=t("predict.digit.sees"))
-                model = load(info)
-                verdict(model.predict(drawn), display_names(model.display_names))
+if digit_tab.open:  # only the chosen tab runs (key + bind track it): its component and models load when asked
+    with digit_tab:
+        digit_models = chosen("mnist", "digit_runs")
+        for info in (info for info in digit_models if not info.ok):
+            st.warning(t("predict.unavailable", reason=f"{label(info)}: {explain(info.problem)}"))
+        ready = [info for info in digit_models if info.ok]
+        if ready:
+            names = {str(i.path): label(i) for i in ready}
+            picked = st.selectbox(t("predict.digit.model"), list(names), format_func=names.get, key="digit_model",
+                                  bind="query-params") if len(ready) > 1 else None
+            info = next((i for i in ready if str(i.path) == picked), ready[0])
+            left, right = st.columns(2)
+            with left:
+                drawn = None
+                how = {key: t(f"predict.digit.{key}") for key in ("draw", "upload")}
+                if st.segmented_control(t("predict.digit.how"), list(how), default="draw", key="digit_how",
+                                        required=True, format_func=how.get, bind="query-params") == "upload":
+                    digit_upload = st.file_uploader(t("predict.digit.upload_label", mb=MAX_FILE_MB), type=PHOTO_TYPES,
+                                                    key="digit_file")
+                    digit_image = read(digit_upload) if digit_upload else _samples.pick(["mnist"], "digit_sample")
+                    drawn = digits.to_mnist(digit_image) if digit_image is not None else None
+                else:
+                    try:
+                        drawn = digits.from_canvas(_canvas.draw("digit_canvas"))
+                    except ImportError:
+                        st.info(t("predict.digit.no_canvas"))
+            with right:
+                if drawn is None:
+                    st.info(t("predict.digit.empty"))
+                else:
+                    st.image(drawn.resize((140, 140), Image.Resampling.NEAREST), caption=t("predict.digit.sees"))
+                    model = load(info)
+                    verdict(model.predict(drawn), display_names(model.display_names))
 
-with batch_tab:
-    st.markdown(t("predict.batch.intro"))
-    try:
-        root = cats_dogs_root()
-    except DataFolderError as error:
-        root = None
-        st.info(t("predict.batch.no_data", reason=explain(error)))
-    ready = [info for info in photo_models if info.ok and info.dataset == CATS_DOGS.id]
-    if root and ready and st.button(t("predict.batch.run"), type="primary", key="batch_run"):
-        st.session_state["batch_on"] = True
-    if root and ready and st.session_state.get("batch_on"):
-        for info in ready:
-            st.subheader(label(info))
-            bar = st.progress(0.0, text=t("predict.batch.progress", done=0, total="…"))
-            try:  # computed once per model version, then shared: the bar only shows the first time
-                result = evaluation(info, root, lambda done, total: bar.progress(
-                    done / total, text=t("predict.batch.progress", done=done, total=total)))
-            except ModelUnavailable as error:
-                st.warning(t("predict.unavailable", reason=explain(error)))
-                continue
-            finally:
-                bar.empty()
-            names = display_names(load(info).display_names)
-            matrix, gallery = st.columns([1, 2])
-            matrix.metric(t("predict.batch.accuracy"), f"{result.accuracy:.1%}",
-                          help=t("predict.batch.count", n=result.total))
-            matrix.plotly_chart(confusion_figure(result.confusion, names), config={"staticPlot": True}, theme=None)
-            gallery.markdown(t("predict.batch.mistakes", n=len(result.mistakes)))
-            shown = result.mistakes[:12]
-            gallery.image([str(m.path) for m in shown], width=150, caption=[t(
-                "predict.batch.mistake", truth=names[m.label], said=names[1 - m.label], p=m.probabilities[1 - m.label])
-                for m in shown])
+if batch_tab.open:  # only the chosen tab runs (key + bind track it): its component and models load when asked
+    with batch_tab:
+        st.markdown(t("predict.batch.intro"))
+        try:
+            root = cats_dogs_root()
+        except DataFolderError as error:
+            root = None
+            st.info(t("predict.batch.no_data", reason=explain(error)))
+        ready = [info for info in photo_models if info.ok and info.dataset == CATS_DOGS.id]
+        if root and ready and st.button(t("predict.batch.run"), type="primary", key="batch_run"):
+            st.session_state["batch_on"] = True
+        if root and ready and st.session_state.get("batch_on"):
+            for info in ready:
+                st.subheader(label(info))
+                bar = st.progress(0.0, text=t("predict.batch.progress", done=0, total="…"))
+                try:  # computed once per model version, then shared: the bar only shows the first time
+                    result = evaluation(info, root, lambda done, total: bar.progress(
+                        done / total, text=t("predict.batch.progress", done=done, total=total)))
+                except ModelUnavailable as error:
+                    st.warning(t("predict.unavailable", reason=explain(error)))
+                    continue
+                finally:
+                    bar.empty()
+                names = display_names(load(info).display_names)
+                matrix, gallery = st.columns([1, 2])
+                matrix.metric(t("predict.batch.accuracy"), f"{result.accuracy:.1%}",
+                              help=t("predict.batch.count", n=result.total))
+                matrix.plotly_chart(confusion_figure(result.confusion, names), config={"staticPlot": True}, theme=None)
+                gallery.markdown(t("predict.batch.mistakes", n=len(result.mistakes)))
+                shown = result.mistakes[:12]
+                gallery.image([str(m.path) for m in shown], width=150, caption=[
+                    t("predict.batch.mistake", truth=names[m.label], said=names[1 - m.label],
+                      p=m.probabilities[1 - m.label]) for m in shown])

@@ -52,9 +52,12 @@ def env(monkeypatch, tiny_trained, tiny_data, tmp_path):
     launcher.cancel(grace=1)
 
 
-def page(name: str, lang: str = "en") -> AppTest:
+def page(name: str, lang: str = "en", tab: str | None = None) -> AppTest:
+    """A page as opened, on its tab `tab` (a key of its strings: Predict runs only the chosen tab)."""
     at = AppTest.from_file(str(REPO / "pages" / f"{name}.py"), default_timeout=60)
     at.session_state["lang"] = lang
+    if tab:
+        at.query_params[f"{name}_tab"] = CATALOG[lang][f"{name}.tab.{tab}"]
     return at.run()
 
 
@@ -152,8 +155,16 @@ def test_an_unavailable_model_says_why_and_the_others_still_work(env, tiny_train
     assert len([m for m in at.markdown if m.value.startswith("### ")]) == 1
 
 
+def test_predict_runs_only_the_chosen_tab(env):
+    """The digit canvas and the test set's tab load when asked, not on Predict's first paint."""
+    keys = {element.key for element in page("predict").get("segmented_control")}
+    assert "digit_how" not in keys
+    assert "digit_how" in {element.key for element in page("predict", tab="digit").get("segmented_control")}
+    assert page("predict", tab="batch").button(key="batch_run")
+
+
 def test_predict_a_digit_upload(env):
-    at = page("predict")
+    at = page("predict", tab="digit")
     at.segmented_control(key="digit_how").set_value("upload").run()
     digit = Image.new("L", (200, 200), 255)
     ImageDraw.Draw(digit).line([(100, 30), (100, 170)], fill=0, width=16)
@@ -166,7 +177,7 @@ def test_predict_a_digit_upload(env):
 
 
 def test_batch_mode_confusion_and_mistakes(env):
-    at = page("predict")
+    at = page("predict", tab="batch")
     at.button(key="batch_run").click().run()
     assert not at.exception
     assert [m.label for m in at.metric] == ["Test accuracy"]
@@ -176,7 +187,7 @@ def test_batch_mode_confusion_and_mistakes(env):
 
 def test_batch_mode_without_the_test_images(env, tmp_path, monkeypatch):
     monkeypatch.setenv("CONVNET_DATA", str(tmp_path))  # exists, but holds no cats_and_dogs_small
-    at = page("predict")
+    at = page("predict", tab="batch")
     assert not at.exception
     assert any("batch mode is off" in i.value for i in at.info)
 
@@ -306,7 +317,7 @@ def test_train_live_to_the_end_then_compare_and_predict_show_the_run(env):
     assert len(at.get("plotly_chart")) == 2  # the run's accuracy and loss, epoch by epoch
     compare = page("compare")
     assert any(run.name in option for option in compare.multiselect(key="compare_sets").options)
-    predict = page("predict")
+    predict = page("predict", tab="digit")
     assert predict.multiselect(key="digit_runs").value == [str(run)]
 
 

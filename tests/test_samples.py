@@ -79,6 +79,7 @@ def test_a_sample_digit_gets_a_verdict(monkeypatch, tmp_path):
     monkeypatch.setenv("CONVNET_RUNS", str(tmp_path / "runs"))
     at = AppTest.from_file(str(REPO / "pages" / "predict.py"), default_timeout=180)
     at.session_state["lang"] = "en"
+    at.query_params["predict_tab"] = CATALOG["en"]["predict.tab.digit"]  # only the chosen tab runs
     at.run()
     at.segmented_control(key="digit_how").set_value("upload").run()
     at.selectbox(key="digit_sample").set_value("mnist/7-8.png").run()

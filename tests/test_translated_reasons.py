@@ -29,9 +29,12 @@ def broken(monkeypatch, tmp_path):
     return folder
 
 
-def opened(page: str) -> AppTest:
+def opened(page: str, tab: str | None = None) -> AppTest:
+    """A page in 繁體中文, on its tab `tab` (a key of its strings: Predict runs only the chosen tab)."""
     at = AppTest.from_file(f"../pages/{page}.py", default_timeout=60)
     at.session_state["lang"] = "zh-TW"
+    if tab:
+        at.query_params[f"{page}_tab"] = ZH[f"{page}.tab.{tab}"]
     return at.run()
 
 
@@ -46,7 +49,7 @@ def test_predict_says_why_a_model_is_unavailable_in_chinese(broken):
 
 
 def test_predict_says_why_batch_mode_is_off_in_chinese(broken):
-    infos = " ".join(i.value for i in opened("predict").info)
+    infos = " ".join(i.value for i in opened("predict", tab="batch").info)
     missing = ZH["reasons.cats_dogs_missing"].split("{where}")[1]
     assert missing in infos and "no cats-vs-dogs folder" not in infos
 
