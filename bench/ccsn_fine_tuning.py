@@ -6,8 +6,9 @@ of CANDIDATES; each run is a whole `core train` run whose history records valida
 per epoch. The setting with the best mean validation accuracy over its last LAST epochs is
 chosen: on 341 validation photos one epoch's accuracy moves by 1-2 points from the next one's
 (the curves' spread, in the table), so the last epoch alone is a noisy judge; the best epoch of
-each curve is shown to judge the epoch count. Every run stays in runs/ (ccsn-ft-<rate>[-<stages>stages]), so the chosen one is
-promoted as it is: `python -m core promote runs/<that run>`."""
+each curve is shown to judge the epoch count. Every run stays in runs/
+(ccsn-ft-<rate>[-<stages>stages]), so the chosen one is promoted as it is:
+`python -m core promote runs/<that run>`."""
 from __future__ import annotations
 
 import json

@@ -62,7 +62,7 @@ class Recipe:
     precompute_features: bool = False  # L5.17: run the frozen base once, train the head on features
     starts_from: str | None = None  # recipe whose trained weights this one continues
     unfreeze_top: bool = False  # fine-tuning (L5.22): the base's last block becomes trainable
-    unfreeze_blocks: int = 1  # ... or its last N blocks (VGG16: block5; Lite0: its stages), where a data set's tuning says
+    unfreeze_blocks: int = 1  # ... or its last N (VGG16: blocks; Lite0: stages), where a data set's tuning says
     book_test_accuracy: float | None = None  # the first-edition notebooks' printed number
 
     def base_for(self, base: str | None = None) -> str | None:
