@@ -14,7 +14,7 @@ import streamlit as st
 # the elements the pages show that Home does not (bench/startup.py's first visits, Streamlit 1.67); the data
 # frame's grid among them since Home's models table is Markdown
 ELEMENTS = ("PlotlyChart", "DataFrame", "Slider", "ButtonGroup", "Selectbox", "Checkbox", "ImageList", "NumberInput",
-            "StreamlitSyntaxHighlighter", "FileUploader", "Multiselect")
+            "StreamlitSyntaxHighlighter", "FileUploader", "Multiselect", "TextInput", "Progress")
 STATIC_JS = Path(st.__file__).parent / "static" / "static" / "js"
 SCRIPT = """<script>(() => {
   if (window.__classroomPrefetch) return;
