@@ -475,7 +475,8 @@ def run(quick: bool) -> dict:
             "folder (no pages/ folder, so no legacy pages mode). The floor app: the same router over one page per "
             "page of this app, whose script is its title and as many elements of each kind (KINDS in "
             "bench/startup.py: two-point plotly charts, one-row data frames, sliders...) as this app's page shows "
-            "once painted after a deep link (counted in the same run: the third table). The floor is what Streamlit, plotly.js and "
+            "once painted after a deep link (counted in the same run: the third table). The floor is what "
+            "Streamlit, plotly.js and "
             "the browser cost to show those elements at all; the ratio to it is what this app's own code adds.",
             "Cold paint: from spawning the server to the default page painted; a visit: from the click (or the "
             "request), made once the server's process "
