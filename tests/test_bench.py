@@ -46,6 +46,26 @@ def test_readme_is_generated_from_full_results_only(tmp_path):
     assert "## startup" not in text and "test cpu" in text and "a note" in text
 
 
+def test_a_floor_page_shows_as_many_elements_of_each_kind_as_counted(tmp_path):
+    """bench startup's floor app: every kind it knows, written out and run by Streamlit itself."""
+    from streamlit.testing.v1 import AppTest
+
+    from bench import startup
+
+    counts = {kind: 2 for kind in startup.KINDS}
+    startup._floor_app(tmp_path, {"home": {"stPageLink": 1}, "busy": counts}, "home")
+    at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=60).run()  # the router, Home its default
+    assert not at.exception and [t.value for t in at.title] == ["home"]
+    at.switch_page("busy.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["busy"]
+    for element in ("metric", "slider", "selectbox", "multiselect", "checkbox", "number_input", "button", "code",
+                    "info", "caption", "expander"):
+        assert len(at.get(element)) == 2, element
+    assert len(at.tabs) == 4  # two tab bars of two tabs
+    assert len(at.get("plotly_chart")) == len(at.dataframe) == len(at.get("image")) == 2
+
+
 def test_malformed_results_are_refused():
     with pytest.raises(ValueError, match="rows do not match"):
         bench.validate({"name": "x", "title": "x", "quick": True, "date": "d", "seconds": 0, "notes": [], "data": {},
