@@ -25,7 +25,7 @@ def cmd_summary(args) -> int:
     recipe = recipes.get(args.recipe)
     model = models.build(recipe, args.base, base_weights=False)
     if recipe.unfreeze_top:
-        models.unfreeze_top(model, recipe.base_for(args.base))
+        models.unfreeze_top(model, recipe.base_for(args.base), recipe.unfreeze_blocks)
     rows = models.summary_rows(model)
     total = int(model.count_params())
     trainable = int(sum(w.numpy().size for w in model.trainable_weights))

@@ -59,7 +59,7 @@ def summary(recipe_id: str, base: str | None = None) -> dict:
     base = recipe.base_for(base)
     model = build(recipe, base, base_weights=False)
     if recipe.unfreeze_top:  # fine-tuning: count what the second phase trains
-        unfreeze_top(model, base)
+        unfreeze_top(model, base, recipe.unfreeze_blocks)
     rows = describe(model)
     nested = {row["layer"]: describe(model.get_layer(row["layer"])) for row in rows if row["nested"]}
     return {
