@@ -42,7 +42,8 @@ LEGACY = {  # the same in a pages/ folder, with this app's way out of the legacy
     "pages/x.py": 'import streamlit as st\n\nimport pages  # noqa: F401\n\nst.title("x")\n',
     "pages/y.py": 'import streamlit as st\n\nimport pages  # noqa: F401\n\nst.title("y")\n',
 }
-# an element a page shows (its data-testid) -> the same element on a floor page, at its smallest ({i}: its number)
+# an element a page shows (its data-testid) -> the same element on a floor page, at its smallest ({i}: its number;
+# {home}: the floor app's default page)
 KINDS = {
     "stPlotlyChart": "st.plotly_chart(go.Figure(go.Scatter(x=[0, 1], y=[0, {i}])))",
     "stDataFrame": 'st.dataframe([{{"a": {i}, "b": 2}}])',
@@ -60,7 +61,7 @@ KINDS = {
     "stExpander": 'st.expander("e{i}").write("e")',
     "stCode": 'st.code("x = {i}")',
     "stAlert": 'st.info("i{i}")',
-    "stPageLink": 'st.page_link("home.py", label="home {i}")',
+    "stPageLink": 'st.page_link("{home}.py", label="home {i}")',
     "stHorizontalBlock": 'st.columns(2)[0].write("c{i}")',  # a row of columns
     "stCaptionContainer": 'st.caption("c{i}")',
 }
@@ -284,7 +285,7 @@ def _floor_app(folder: Path, kinds: dict[str, dict[str, int]], default: str) -> 
         imports = ["import numpy as np"] * ("stImage" in shown) + ["import plotly.graph_objects as go"] * (
             "stPlotlyChart" in shown) + ["import streamlit as st"]
         (folder / f"{name}.py").write_text("\n".join(imports) + f"\n\nst.title({name!r})\n" + "".join(
-            KINDS[kind].format(i=i) + "\n" for kind, count in shown.items() for i in range(count)))
+            KINDS[kind].format(i=i, home=default) + "\n" for kind, count in shown.items() for i in range(count)))
 
 
 def _slider_steps(browser, steps: int, catalog: dict) -> list[float]:

@@ -53,9 +53,9 @@ def test_a_floor_page_shows_as_many_elements_of_each_kind_as_counted(tmp_path):
     from bench import startup
 
     counts = {kind: 2 for kind in startup.KINDS}
-    startup._floor_app(tmp_path, {"home": {"stPageLink": 1}, "busy": counts}, "home")
-    at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=60).run()  # the router, Home its default
-    assert not at.exception and [t.value for t in at.title] == ["home"]
+    startup._floor_app(tmp_path, {"start": {"stPageLink": 1}, "busy": counts}, "start")
+    at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=60).run()  # the router, "start" its default
+    assert not at.exception and [t.value for t in at.title] == ["start"]
     at.switch_page("busy.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert [t.value for t in at.title] == ["busy"]
