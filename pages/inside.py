@@ -61,6 +61,8 @@ with source:
         image = offered[st.selectbox(t("inside.sample"), list(offered), key="inside_sample")]
     else:  # the data set's own shipped photos: a cloud model is shown skies, not cats
         image = _samples.pick([dataset], f"inside_sample_{dataset}")
+        if image is None:  # the page below waits for a photo: say so, as the upload does
+            st.info(t("inside.pick_sample"))
 if image is None:
     st.stop()
 try:

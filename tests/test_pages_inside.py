@@ -150,6 +150,7 @@ def test_a_cloud_model_is_shown_skies_from_its_own_samples(env, lang):
     names = {known_name("ccsn", sky.label, lang) for sky in skies}
     assert {option.split(" · ")[0] for option in picker.options} == names
     assert ("卷雲" if lang == "zh-TW" else "cirrus") in names
+    assert [i.value for i in at.info] == [CATALOG[lang]["inside.pick_sample"]]  # not a blank page below
     picker.set_value(f"ccsn/{skies[0].path.name}").run()
     assert not at.exception
     model = explain.explainer(cloud.path)
