@@ -41,3 +41,52 @@ def test_every_run_has_one_colour_of_its_own():
                for kind in ("shipped", "book", "run")}
     assert len(set(colours.values())) == len(colours)
     assert all(theme.run_colour(recipe, "shipped") == theme.RECIPE_HUES[recipe] for recipe in RECIPE_IDS)
+
+
+# Thread A imports pandas slowly (its module already in sys.modules, not yet run, as a real import
+# leaves it half-way); thread B then makes a figure. B must wait for A, not read a half-made pandas.
+HALF_IMPORTED_PANDAS = """
+import importlib.abc, sys, threading, time
+started = threading.Event()
+
+class Slow(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, name, path=None, target=None):
+        if name != "pandas":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec("pandas")
+        self.real, spec.loader = spec.loader, self
+        return spec
+    def create_module(self, spec):
+        return self.real.create_module(spec)
+    def exec_module(self, module):
+        started.set()
+        time.sleep(1.0)
+        self.real.exec_module(module)
+
+import importlib.util
+import plotly.graph_objects, streamlit  # loaded in a running server
+sys.meta_path.insert(0, Slow())
+threading.Thread(target=lambda: __import__("pandas")).start()
+started.wait(10)
+from pages._results import probability_bars
+probability_bars(["cat", "dog"], [0.25, 0.75])
+print("drawn")
+"""
+
+
+def test_a_figure_made_while_another_thread_imports_pandas_waits_for_it():
+    """A quick click reruns a page in a new script thread while the stopped run may still be importing
+    pandas (st.dataframe); plotly then read the half-imported module (seen in the browser tests)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", HALF_IMPORTED_PANDAS], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "drawn", done.stderr[-2000:]
+
+
+def test_every_module_that_draws_imports_the_theme():
+    """The theme's pandas import guards only the figures of modules that import it first."""
+    drawing = [path for path in sorted((REPO / "pages").glob("*.py")) if "import plotly" in path.read_text()]
+    assert drawing and all("import _theme as theme" in path.read_text() for path in drawing)
