@@ -2,7 +2,8 @@
 of its bundle) the first time a page shows such an element; plotly's alone took about 1.5 s of
 a loaded 2-core machine's CPU to parse and run, paid by whichever page drew the first chart. Once
 a page is painted and the browser is idle, this loads the chunks the other pages need, one per
-idle moment, so a later click in the menu finds them ready (python -m bench startup)."""
+idle moment, so a later click in the menu finds them ready (python -m bench startup). The server's share, pandas,
+is loaded the same way: after the page."""
 from __future__ import annotations
 
 import json
@@ -38,5 +39,8 @@ def chunks() -> tuple[str, ...]:
 
 
 def prefetch() -> None:
-    """Load chunks() in the browser once it is idle, once per browser tab (an empty element)."""
+    """Load chunks() in the browser once it is idle, once per browser tab (an empty element); then,
+    on the server, pandas, which every page with a chart or a table imports (pages/_theme.py says
+    why): ~0.2 s paid here, after the page is drawn, not by the next click in the menu."""
     st.html(SCRIPT % json.dumps(chunks()), unsafe_allow_javascript=True)
+    import pandas  # noqa: F401
