@@ -222,9 +222,10 @@ TUNINGS: dict[tuple[str, str], Tuning] = {  # (data set id, recipe id) -> Tuning
         1e-4, 30, "feature_extraction's chosen rate: the same head on the same base's features, here of augmented "
                   "photos; the book's 30 epochs"),
     ("ccsn", "fine_tuning"): Tuning(
-        3e-5, 30, "the setting with the best mean validation accuracy over the last 10 of 30 epochs in "
-                  "bench/ccsn_fine_tuning.py's sweep (1e-4 or 3e-5 with Lite0's last stage unfrozen, 3e-5 with its "
-                  "last two; bench/results/ccsn_fine_tuning.json); continues a feature_extraction run on the same "
+        1e-5, 60, "the setting with the best mean validation accuracy over its last 10 epochs in "
+                  "bench/ccsn_fine_tuning.py's sweep (30 epochs at 1e-4 or 3e-5 with Lite0's last stage unfrozen, "
+                  "at 3e-5 with its last two; 60 at the book's 1e-5 with its last two; "
+                  "bench/results/ccsn_fine_tuning.json); continues a feature_extraction run on the same "
                   "data (--from), whose head is trained already", unfreeze_blocks=2),
     ("ccsn", "scratch_augmented"): Tuning(
         1e-4, 20, "not tuned: the book's learning rate; 20 epochs planned for CPU time"),
