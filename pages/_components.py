@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from core.data.images import MAX_FILE_MB, BadImage, open_image, prepare_image
@@ -13,6 +12,7 @@ from core.explainers.inside import diverging
 from pages import _share as share
 from pages import _theme as theme
 from pages._i18n import t
+from pages._plotly import go
 
 SWATCHES = {"input": ("■", theme.BLUE), "kernel": ("■", theme.ORANGE), "output": ("■", theme.TEAL),
             "window": ("□", theme.INK), "padding": ("▨", theme.GREY), "dropped": ("■", theme.RED)}

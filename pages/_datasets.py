@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from core.data import check, folders, labelled, manifest, unpack
@@ -13,6 +12,7 @@ from core.datasets import CATS_DOGS
 from pages import _passcode as passcode
 from pages import _theme as theme
 from pages._i18n import explain, language, t
+from pages._plotly import go
 
 BOOK = "book"  # the selector's key for the chapter's own cats/dogs photos
 UPLOAD = "upload"  # ... for a zip uploaded here

@@ -3,7 +3,6 @@ machine (the book's test folder, a run's split manifest), its verdicts on them c
 shared, and the N×N confusion matrix drawn to be read from the back of a classroom."""
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from core.data import folders, manifest
@@ -11,6 +10,7 @@ from core.datasets import CATS_DOGS, MNIST
 from core.serving import evaluate
 from pages import _theme as theme
 from pages._i18n import t
+from pages._plotly import go
 from pages._results import evaluation, load
 
 MATRIX_HEIGHT = 640  # px, the page's full width: 11 classes' cells still hold their counts at 1280x720

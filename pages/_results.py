@@ -7,9 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from core import paths
 from core.artifacts import rundir
@@ -18,6 +16,7 @@ from core.explainers import curves
 from core.serving import evaluate, inference
 from pages import _theme as theme
 from pages._i18n import language, t
+from pages._plotly import go, make_subplots
 
 
 @st.cache_data(ttl=10, show_spinner=False)

@@ -9,13 +9,6 @@ run trained here by a user in a lighter one. SERIES starts with Streamlit's acce
 (primaryColor in .streamlit/config.toml)."""
 from __future__ import annotations
 
-# Imported for plotly, before any figure is made here. Plotly looks pandas up in sys.modules
-# without importing it, so a figure made while another script thread is half-way through importing
-# pandas (a stopped run's st.dataframe, after a quick click, or another student's session) failed
-# with "partially initialized module 'pandas' has no attribute 'Series'". A real import waits for
-# the other thread's import to finish (tests/test_pages_theme.py).
-import pandas  # noqa: F401
-
 BLUE, ORANGE, TEAL, PURPLE = "#2563eb", "#ea580c", "#0f766e", "#6d28d9"
 RED, GREEN, PINK, OLIVE = "#dc2626", "#16a34a", "#be185d", "#4d7c0f"
 INK = "#111111"  # black stands out on every other colour, also on a washed-out projector

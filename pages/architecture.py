@@ -2,7 +2,6 @@
 summary table of the real Keras models, where each parameter count comes from, how the feature
 maps shrink, and model_no_max_pool (section 5.1.2). The summaries are data built once from the
 models (core.explainers.architecture): no Keras here."""
-import plotly.graph_objects as go
 import streamlit as st
 
 from core import recipes
@@ -11,6 +10,7 @@ from core.explainers import architecture
 from pages import _components as ui
 from pages import _theme as theme
 from pages._i18n import t
+from pages._plotly import go
 
 shipped_bases = st.cache_data(shipped.shipped_bases, ttl=10, show_spinner=False)
 NAME_PX = 11  # px per character of a layer's name at theme.FONT (18 px): its margin's width

@@ -31,8 +31,9 @@ def test_a_run_of_home_leaves_pandas_loaded_for_the_next_page():
     import subprocess
     import sys
 
-    script = ("import sys\nfrom streamlit.testing.v1 import AppTest\n"
+    script = ("import sys, threading\nfrom streamlit.testing.v1 import AppTest\n"
               "at = AppTest.from_file('app.py', default_timeout=60).run()\n"
-              "print(not at.exception, 'pandas' in sys.modules)")
+              "[t.join(60) for t in threading.enumerate() if t.name == 'load-pandas']\n"
+              "print(not at.exception, 'pandas' in sys.modules and hasattr(sys.modules['pandas'], 'DataFrame'))")
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.stdout.split() == ["True", "True"], done.stderr[-2000:]

@@ -1,5 +1,6 @@
 """One colour language: every figure's colours and font sizes come from pages/_theme.py, so a
-colour means the same on every page and no figure's text is smaller than the rest."""
+colour means the same on every page and no figure's text is smaller than the rest; and every
+figure is safe to make while another script thread imports pandas (pages/_plotly.py)."""
 import re
 import tomllib
 from pathlib import Path
@@ -86,7 +87,30 @@ def test_a_figure_made_while_another_thread_imports_pandas_waits_for_it():
     assert done.returncode == 0 and done.stdout.strip() == "drawn", done.stderr[-2000:]
 
 
-def test_every_module_that_draws_imports_the_theme():
-    """The theme's pandas import guards only the figures of modules that import it first."""
-    drawing = [path for path in sorted((REPO / "pages").glob("*.py")) if "import plotly" in path.read_text()]
-    assert drawing and all("import _theme as theme" in path.read_text() for path in drawing)
+def test_pages_import_plotly_only_through_the_module_that_imports_pandas_first():
+    """pages/_plotly.py's pandas import guards only the figures of modules that take plotly from it."""
+    importing = [path.name for path in sorted((REPO / "pages").glob("*.py"))
+                 if re.search(r"^\s*(import plotly|from plotly)", path.read_text(), re.M)]
+    assert importing == ["_plotly.py"]
+    drawing = [path for path in sorted((REPO / "pages").glob("*.py")) if "go.Figure" in path.read_text()]
+    assert drawing and all("from pages._plotly import go" in path.read_text() for path in drawing)
+
+
+def test_home_draws_before_loading_pandas():
+    """Home shows no figure or table: what app.py and Home import leaves pandas for later
+    (pages/_prefetch.py loads it in a thread once the page is drawn)."""
+    import ast
+    import subprocess
+    import sys
+
+    modules = [alias.name if isinstance(node, ast.Import) else f"{node.module}.{alias.name}"
+               for path in (REPO / "app.py", REPO / "pages" / "home.py")
+               for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, (ast.Import, ast.ImportFrom))
+               for alias in node.names]
+    script = ("import importlib, sys\n"
+              f"for name in {modules!r}:\n"
+              "    try:\n        importlib.import_module(name)\n"
+              "    except ImportError:\n        importlib.import_module(name.rpartition('.')[0])\n"  # a name, not a module
+              "print('pandas' in sys.modules, len(sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.stdout.split()[0] == "False", done.stderr[-2000:]
