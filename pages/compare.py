@@ -69,40 +69,6 @@ def differences(step: Step, book: Facts, ours: Facts) -> list[str]:
                      book=book[recipe].epochs) for recipe in step.recipes if ours[recipe].epochs != book[recipe].epochs]
 
 
-story_tab, runs_tab, table_tab = st.tabs([t("compare.tab.story"), t("compare.tab.runs"), t("compare.tab.table")],
-                                          key="compare_tab", bind="query-params")
-
-with story_tab:
-    steps = {step.key: f"{n} · {t(f'compare.story.{step.key}.short')}" for n, step in enumerate(STORY, 1)}
-    chosen_step = share.choice(t("compare.story.step"), list(steps), default=STORY[0].key, key="story_step",
-                               format_func=steps.get)
-    step = next(s for s in STORY if s.key == chosen_step)
-    st.subheader(t(f"compare.story.{step.key}.title"))
-    book, ours = facts(step, "book"), facts(step, "shipped")
-    if book:
-        st.markdown(t(f"compare.story.{step.key}.lesson", book=book))
-    if book and ours:
-        st.markdown("\n\n".join([t(f"compare.story.{step.key}.ours", book=book, ours=ours),
-                                  *differences(step, book, ours)]))
-    else:
-        missing = [t(f"recipe.{recipe}") for recipe in step.recipes if f"shipped:{recipe}" not in SETS]
-        st.info(t("compare.story.book_only", recipes=t("compare.list_separator").join(missing)))
-    keys = [key for recipe_id in step.recipes for key in (f"shipped:{recipe_id}", f"book:{recipe_id}") if key in SETS]
-    if keys:
-        charts("story", keys, (step.metric, "loss" if step.metric == "accuracy" else "accuracy"))
-
-with runs_tab:
-    default = [k for k in ("shipped:scratch", "shipped:scratch_augmented", "book:scratch", "book:scratch_augmented")
-               if k in SETS] if group == CATS_DOGS.id else [k for k in SETS if k.startswith("shipped:")]
-    key = "compare_sets" if group == CATS_DOGS.id else f"compare_sets_{group}"  # each group keeps its choice
-    chosen = st.multiselect(t("compare.choose"), list(SETS), default=default, key=key, bind="query-params",
-                            format_func={key: c.label for key, c in SETS.items()}.get)
-    grid = st.toggle(t("compare.grid"), key="compare_grid", bind="query-params")
-    if chosen:
-        charts("runs", chosen, grid=grid)
-    else:
-        st.info(t("compare.none_chosen"))
-
 def table_row(row: ResultRow) -> dict:
     """A shipped model or a run against the book's number; or a recipe not trained here."""
     if row.ok:
@@ -122,12 +88,52 @@ def table_row(row: ResultRow) -> dict:
     }
 
 
-with table_tab:
-    rows = [table_row(row) for row in result_rows(shipped + own)]
-    percent = st.column_config.NumberColumn(format="percent")
-    st.dataframe(rows, hide_index=True,
-                 column_config={t("compare.col.accuracy"): percent, t("compare.col.book"): percent})
-    st.caption(t("compare.table_note"))
-    if lesson := leak_lesson():  # bench/leak.py: what a random split would have claimed
-        lesson["recipe"] = t(f"recipe.{lesson['recipe']}")
-        st.info(t("compare.leak", **lesson) + (" " + t("compare.leak_parts", **lesson) if "copies" in lesson else ""))
+story_tab, runs_tab, table_tab = st.tabs([t("compare.tab.story"), t("compare.tab.runs"), t("compare.tab.table")],
+                                          key="compare_tab", bind="query-params")
+# only the chosen tab runs (key + bind track it): a visit or a slider move makes two figures, not four and a table
+if story_tab.open:
+    with story_tab:
+        steps = {step.key: f"{n} · {t(f'compare.story.{step.key}.short')}" for n, step in enumerate(STORY, 1)}
+        chosen_step = share.choice(t("compare.story.step"), list(steps), default=STORY[0].key, key="story_step",
+                                   format_func=steps.get)
+        step = next(s for s in STORY if s.key == chosen_step)
+        st.subheader(t(f"compare.story.{step.key}.title"))
+        book, ours = facts(step, "book"), facts(step, "shipped")
+        if book:
+            st.markdown(t(f"compare.story.{step.key}.lesson", book=book))
+        if book and ours:
+            st.markdown("\n\n".join([t(f"compare.story.{step.key}.ours", book=book, ours=ours),
+                                      *differences(step, book, ours)]))
+        else:
+            missing = [t(f"recipe.{recipe}") for recipe in step.recipes if f"shipped:{recipe}" not in SETS]
+            st.info(t("compare.story.book_only", recipes=t("compare.list_separator").join(missing)))
+        keys = [key for recipe_id in step.recipes for key in (f"shipped:{recipe_id}", f"book:{recipe_id}")
+                if key in SETS]
+        if keys:
+            charts("story", keys, (step.metric, "loss" if step.metric == "accuracy" else "accuracy"))
+
+if runs_tab.open:
+    with runs_tab:
+        default = [k for k in ("shipped:scratch", "shipped:scratch_augmented", "book:scratch", "book:scratch_augmented")
+                   if k in SETS] if group == CATS_DOGS.id else [k for k in SETS if k.startswith("shipped:")]
+        key = "compare_sets" if group == CATS_DOGS.id else f"compare_sets_{group}"  # each group keeps its choice
+        chosen = st.multiselect(t("compare.choose"), list(SETS), default=default, key=key, bind="query-params",
+                                format_func={key: c.label for key, c in SETS.items()}.get)
+        grid = st.toggle(t("compare.grid"), key="compare_grid", bind="query-params")
+        if chosen:
+            charts("runs", chosen, grid=grid)
+        else:
+            st.info(t("compare.none_chosen"))
+
+
+if table_tab.open:
+    with table_tab:
+        rows = [table_row(row) for row in result_rows(shipped + own)]
+        percent = st.column_config.NumberColumn(format="percent")
+        st.dataframe(rows, hide_index=True,
+                     column_config={t("compare.col.accuracy"): percent, t("compare.col.book"): percent})
+        st.caption(t("compare.table_note"))
+        if lesson := leak_lesson():  # bench/leak.py: what a random split would have claimed
+            lesson["recipe"] = t(f"recipe.{lesson['recipe']}")
+            parts = " " + t("compare.leak_parts", **lesson) if "copies" in lesson else ""
+            st.info(t("compare.leak", **lesson) + parts)

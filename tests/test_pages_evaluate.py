@@ -77,9 +77,12 @@ def trained(tmp_path, monkeypatch) -> Path:
     return root
 
 
-def page(name: str, lang: str, **state) -> AppTest:
+def page(name: str, lang: str, tab: str | None = None, **state) -> AppTest:
+    """A page as opened, on its tab `tab` (a key of its strings: a page with tabs runs only the chosen one)."""
     at = AppTest.from_file(str(REPO / "pages" / f"{name}.py"), default_timeout=60)
     at.session_state["lang"] = lang
+    if tab:
+        at.query_params[f"{name}_tab"] = CATALOG[lang][f"{name}.tab.{tab}"]
     for key, value in state.items():
         at.session_state[key] = value
     return at.run()
@@ -163,12 +166,12 @@ def _png(image: Image.Image) -> bytes:
 
 
 def test_compare_groups_runs_by_data_set(trained):
-    at = page("compare", "en")
+    at = page("compare", "en", tab="runs")
     assert not at.exception
     chapter = at.multiselect(key="compare_sets").options
     assert any("MNIST" in option or "mnist" in option.lower() for option in chapter)
     assert not any("sky" in option for option in chapter)
-    at = page("compare", "zh-TW", compare_dataset="sky")
+    at = page("compare", "zh-TW", tab="runs", compare_dataset="sky")
     assert not at.exception
     sky = at.multiselect(key="compare_sets_sky")
     assert sky.options == [CATALOG["zh-TW"]["recipe.scratch"] + " · sky"] and sky.value == ["shipped:sky-scratch"]

@@ -53,7 +53,7 @@ def env(monkeypatch, tiny_trained, tiny_data, tmp_path):
 
 
 def page(name: str, lang: str = "en", tab: str | None = None) -> AppTest:
-    """A page as opened, on its tab `tab` (a key of its strings: Predict runs only the chosen tab)."""
+    """A page as opened, on its tab `tab` (a key of its strings: a page with tabs runs only the chosen one)."""
     at = AppTest.from_file(str(REPO / "pages" / f"{name}.py"), default_timeout=60)
     at.session_state["lang"] = lang
     if tab:
@@ -196,9 +196,7 @@ def test_batch_mode_without_the_test_images(env, tmp_path, monkeypatch):
 def test_compare_draws_the_story_the_runs_and_the_table(env, lang):
     at = page("compare", lang)
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 4  # the story's two charts and the runs tab's two
-    chosen = at.multiselect(key="compare_sets").value
-    assert {"shipped:scratch", "book:scratch", "book:scratch_augmented"} <= set(chosen)
+    assert len(at.get("plotly_chart")) == 2 and not at.dataframe  # the story's two charts: only its tab runs
     strings = CATALOG[lang]
     for step in ("baseline", "overfitting", "augmentation", "feature_extraction", "fine_tuning"):
         at.segmented_control(key="story_step").set_value(step).run()
@@ -207,13 +205,19 @@ def test_compare_draws_the_story_the_runs_and_the_table(env, lang):
         assert not any("{" in m.value for m in at.markdown)  # every template filled
         if step in ("feature_extraction", "fine_tuning"):  # here only scratch and MNIST are trained
             assert strings["recipe.feature_extraction_augmented"] in at.info[0].value
-    for where in ("story", "runs"):  # the controls above each tab's charts
+    runs = page("compare", lang, tab="runs")
+    assert len(runs.get("plotly_chart")) == 2 and not runs.subheader
+    chosen = runs.multiselect(key="compare_sets").value
+    assert {"shipped:scratch", "book:scratch", "book:scratch_augmented"} <= set(chosen)
+    for tab, where in ((at, "story"), (runs, "runs")):  # the controls above each tab's charts
         for smoothing in ("book", "tensorboard"):
-            at.selectbox(key=f"{where}_smoothing").set_value(smoothing).run()
-            assert not at.exception
-    at.toggle(key="compare_grid").set_value(True).run()
-    assert not at.exception
-    table = at.dataframe[0].value  # one row per recipe here: two trained (1 epoch each), four not yet
+            tab.selectbox(key=f"{where}_smoothing").set_value(smoothing).run()
+            assert not tab.exception
+    runs.toggle(key="compare_grid").set_value(True).run()
+    assert not runs.exception
+    shown = page("compare", lang, tab="table")
+    assert not shown.get("plotly_chart")
+    table = shown.dataframe[0].value  # one row per recipe here: two trained (1 epoch each), four not yet
     epochs = table[strings["compare.col.epochs"]]
     assert len(table) == 6 and epochs.str.contains("⚠️").sum() == 2
     assert (epochs == strings["compare.not_trained"]).sum() == 4
@@ -226,7 +230,7 @@ def test_compare_tells_the_leak_lesson_and_its_two_parts(env, lang):
     per language: the random split's claim, then the copies' part and the conflicts' part."""
     lesson = leak_lesson()
     assert lesson and "copies" in lesson, "bench/results/leak.json lacks the copies split: run python -m bench leak"
-    at = page("compare", lang)
+    at = page("compare", lang, tab="table")
     assert not at.exception
     (said,) = [i.value for i in at.info if f"{lesson['random']:.1%}" in i.value]
     assert all(number in said for number in (f"{lesson['clean']:.1%}", f"{lesson['copies']:.1%}",
@@ -315,7 +319,7 @@ def test_train_live_to_the_end_then_compare_and_predict_show_the_run(env):
     assert at.success, texts(at)
     assert [c.value for c in at.code] == [launcher.promote_command(run)]
     assert len(at.get("plotly_chart")) == 2  # the run's accuracy and loss, epoch by epoch
-    compare = page("compare")
+    compare = page("compare", tab="runs")
     assert any(run.name in option for option in compare.multiselect(key="compare_sets").options)
     predict = page("predict", tab="digit")
     assert predict.multiselect(key="digit_runs").value == [str(run)]

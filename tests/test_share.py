@@ -66,19 +66,23 @@ LINKS = {
         "digit_how": (_label("predict.digit.upload"), "upload"),
         "photo_sample": (lambda lang: f"{CATS_DOGS.display_names[lang][1]} · dogs-4", "cats_and_dogs/dogs-4.jpg"),
     },
-    "compare": {
-        "compare_tab": (_label("compare.tab.runs"), _label("compare.tab.runs")),  # tabs keep their label
+    "compare": {  # the story tab's settings; the other tab's: COMPARE_RUNS (only the open tab runs)
+        "compare_tab": (_label("compare.tab.story"), _label("compare.tab.story")),  # tabs keep their label
         "story_step": (lambda lang: "3 · " + CATALOG[lang]["compare.story.augmentation.short"], "augmentation"),
         "story_smoothing": (_label("compare.smoothing.tensorboard"), "tensorboard"),
         "story_factor": (_plain("0.8"), 0.8),
-        "compare_sets": (lambda lang: [CATALOG[lang]["results.book_run"].format(recipe=CATALOG[lang][f"recipe.{r}"])
-                                       for r in ("mnist", "fine_tuning")], ["book:mnist", "book:fine_tuning"]),
-        "compare_grid": (_plain("true"), True),
     },
     "train": {
         "train_recipe": (_label("recipe.mnist"), "mnist"),
         "train_epochs_mnist": (_plain("3"), 3),
     },
+}
+COMPARE_RUNS = {
+    "compare_tab": (_label("compare.tab.runs"), _label("compare.tab.runs")),
+    "compare_sets": (lambda lang: [CATALOG[lang]["results.book_run"].format(recipe=CATALOG[lang][f"recipe.{r}"])
+                                   for r in ("mnist", "fine_tuning")], ["book:mnist", "book:fine_tuning"]),
+    "compare_grid": (_plain("true"), True),
+    "runs_smoothing": (_label("compare.smoothing.none"), "none"),
 }
 INVALID = ["bogus", "99999", "-1"]
 
@@ -113,6 +117,15 @@ def test_a_link_restores_the_page_settings(page, lang):
     assert {key: at.session_state[key] for key in LINKS[page]} == {
         key: want(lang) if callable(want) else want for key, (_, want) in LINKS[page].items()}
     assert at.title[0].value == CATALOG[lang][f"{page}.title"]
+
+
+@pytest.mark.slow  # Compare opened in both languages
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_link_to_compares_runs_tab_restores_its_settings(lang):
+    at = opened("compare", lang, {"lang": lang, **{key: value(lang) for key, (value, _) in COMPARE_RUNS.items()}})
+    assert {key: at.session_state[key] for key in COMPARE_RUNS} == {
+        key: want(lang) if callable(want) else want for key, (_, want) in COMPARE_RUNS.items()}
+    assert len(at.get("plotly_chart")) == 2
 
 
 @pytest.mark.slow  # every page opened three times: well over 2 s

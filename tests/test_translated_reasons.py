@@ -55,7 +55,7 @@ def test_predict_says_why_batch_mode_is_off_in_chinese(broken):
 
 
 def test_compare_says_why_a_model_is_unavailable_in_chinese(broken):
-    at = opened("compare")
+    at = opened("compare", tab="table")
     assert not at.exception
     cells = str(at.dataframe[0].value.to_dict())
     assert ZH["compare.unavailable"].format(reason=ZH["reasons.onnx_missing"]) in cells
