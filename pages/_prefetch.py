@@ -3,11 +3,12 @@ of its bundle) the first time a page shows such an element; plotly's alone took 
 a loaded 2-core machine's CPU to parse and run, paid by whichever page drew the first chart. Once
 a page is painted and the browser is idle, this loads the chunks the other pages need, one per
 idle moment, so a later click in the menu finds them ready (python -m bench startup). The server's
-share, pandas, loads in a thread of its own once the first page is drawn."""
+share stays with the page that needs it: pandas, imported in a thread after Home was drawn, made
+Home's cold paint 0.46 s later (2.75 s against 2.29 s, medians of 7 alternating rounds), more than
+the first chart page saves."""
 from __future__ import annotations
 
 import json
-import threading
 from functools import cache
 from pathlib import Path
 
@@ -39,17 +40,6 @@ def chunks() -> tuple[str, ...]:
     return tuple(path.name for name in ELEMENTS for path in sorted(STATIC_JS.glob(f"{name}.*.js")))
 
 
-@cache
-def _load_pandas() -> None:
-    """Import pandas once per server, in a thread: every page with a chart or a table needs it
-    (pages/_theme.py says why), and its import (~0.25 s, pyarrow with it) would otherwise be paid
-    by the first such page visited, or end the drawn page's run that late. A page that needs it
-    meanwhile waits for this import to finish (Python's import lock)."""
-    threading.Thread(target=__import__, args=("pandas",), name="load-pandas", daemon=True).start()
-
-
 def prefetch() -> None:
-    """Load chunks() in the browser once it is idle, once per browser tab (an empty element), and
-    pandas on the server."""
+    """Load chunks() in the browser once it is idle, once per browser tab (an empty element)."""
     st.html(SCRIPT % json.dumps(chunks()), unsafe_allow_javascript=True)
-    _load_pandas()

@@ -25,15 +25,3 @@ def test_the_app_sends_the_prefetch_after_the_page():
     assert any(all(name in body for name in _prefetch.chunks()) for body in bodies)
     assert at.title[0].value  # the page itself was drawn first
 
-
-def test_a_run_of_home_leaves_pandas_loaded_for_the_next_page():
-    """Home needs no pandas; the page after it does (pages/_theme.py imports it for every chart)."""
-    import subprocess
-    import sys
-
-    script = ("import sys, threading\nfrom streamlit.testing.v1 import AppTest\n"
-              "at = AppTest.from_file('app.py', default_timeout=60).run()\n"
-              "[t.join(60) for t in threading.enumerate() if t.name == 'load-pandas']\n"
-              "print(not at.exception, 'pandas' in sys.modules and hasattr(sys.modules['pandas'], 'DataFrame'))")
-    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert done.stdout.split() == ["True", "True"], done.stderr[-2000:]
