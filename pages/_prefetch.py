@@ -3,8 +3,8 @@ of its bundle) the first time a page shows such an element; plotly's alone took 
 a loaded 2-core machine's CPU to parse and run, paid by whichever page drew the first chart. Once
 a page is painted and the browser is idle, this loads the chunks the other pages need, one per
 idle moment, so a later click in the menu finds them ready (python -m bench startup). The server's
-share stays with the page that needs it: pandas, imported in a thread after Home was drawn, made
-Home's cold paint 0.46 s later (2.75 s against 2.29 s, medians of 7 alternating rounds), more than
+share stays with the page that needs it: pandas, imported in a thread after Home was drawn, ran
+while the browser was still painting on two cores, and Home's cold paint got later by more than
 the first chart page saves."""
 from __future__ import annotations
 
