@@ -125,7 +125,6 @@ if runs_tab.open:
         else:
             st.info(t("compare.none_chosen"))
 
-
 if table_tab.open:
     with table_tab:
         rows = [table_row(row) for row in result_rows(shipped + own)]
