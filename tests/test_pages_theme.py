@@ -1,6 +1,5 @@
 """One colour language: every figure's colours and font sizes come from pages/_theme.py, so a
-colour means the same on every page and no figure's text is smaller than the rest; and every
-figure is safe to make while another script thread imports pandas (pages/_plotly.py)."""
+colour means the same on every page and no figure's text is smaller than the rest."""
 import re
 import tomllib
 from pathlib import Path
@@ -42,75 +41,3 @@ def test_every_run_has_one_colour_of_its_own():
                for kind in ("shipped", "book", "run")}
     assert len(set(colours.values())) == len(colours)
     assert all(theme.run_colour(recipe, "shipped") == theme.RECIPE_HUES[recipe] for recipe in RECIPE_IDS)
-
-
-# Thread A imports pandas slowly (its module already in sys.modules, not yet run, as a real import
-# leaves it half-way); thread B then makes a figure. B must wait for A, not read a half-made pandas.
-HALF_IMPORTED_PANDAS = """
-import importlib.abc, sys, threading, time
-started = threading.Event()
-
-class Slow(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, name, path=None, target=None):
-        if name != "pandas":
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec("pandas")
-        self.real, spec.loader = spec.loader, self
-        return spec
-    def create_module(self, spec):
-        return self.real.create_module(spec)
-    def exec_module(self, module):
-        started.set()
-        time.sleep(1.0)
-        self.real.exec_module(module)
-
-import importlib.util
-import plotly.graph_objects, streamlit  # loaded in a running server
-sys.meta_path.insert(0, Slow())
-threading.Thread(target=lambda: __import__("pandas")).start()
-started.wait(10)
-from pages._results import probability_bars
-probability_bars(["cat", "dog"], [0.25, 0.75])
-print("drawn")
-"""
-
-
-def test_a_figure_made_while_another_thread_imports_pandas_waits_for_it():
-    """A quick click reruns a page in a new script thread while the stopped run may still be importing
-    pandas (st.dataframe); plotly then read the half-imported module (seen in the browser tests)."""
-    import subprocess
-    import sys
-
-    done = subprocess.run([sys.executable, "-c", HALF_IMPORTED_PANDAS], cwd=REPO, capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0 and done.stdout.strip() == "drawn", done.stderr[-2000:]
-
-
-def test_pages_import_plotly_only_through_the_module_that_imports_pandas_first():
-    """pages/_plotly.py's pandas import guards only the figures of modules that take plotly from it."""
-    importing = [path.name for path in sorted((REPO / "pages").glob("*.py"))
-                 if re.search(r"^\s*(import plotly|from plotly)", path.read_text(), re.M)]
-    assert importing == ["_plotly.py"]
-    drawing = [path for path in sorted((REPO / "pages").glob("*.py")) if "go.Figure" in path.read_text()]
-    assert drawing and all("from pages._plotly import go" in path.read_text() for path in drawing)
-
-
-def test_home_draws_before_loading_pandas():
-    """Home shows no figure or table: what app.py and Home import leaves pandas (and pyarrow, ~0.25 s)
-    to the first page that draws one."""
-    import ast
-    import subprocess
-    import sys
-
-    modules = [alias.name if isinstance(node, ast.Import) else f"{node.module}.{alias.name}"
-               for path in (REPO / "app.py", REPO / "pages" / "home.py")
-               for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, (ast.Import, ast.ImportFrom))
-               for alias in node.names]
-    script = ("import importlib, sys\n"  # `from m import name`: m.name is a module, or a name in m
-              f"for name in {modules!r}:\n"
-              "    try:\n        importlib.import_module(name)\n"
-              "    except ImportError:\n        importlib.import_module(name.rpartition('.')[0])\n"
-              "print('pandas' in sys.modules, len(sys.modules))")
-    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert done.stdout.split()[0] == "False", done.stderr[-2000:]
