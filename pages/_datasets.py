@@ -120,7 +120,7 @@ def _counts_figure(result: check.Report, names: dict[str, str]) -> go.Figure:
                            text=[str(result.counts[c]) for c in result.classes], textposition="outside"))
     fig.update_yaxes(title=t("datasets.images_axis"), rangemode="tozero")
     fig.update_xaxes(type="category", tickangle=-30 if len(labels) > 6 else 0)
-    return fig.update_layout(height=300, font=theme.FONT, template="plotly_white",
+    return fig.update_layout(height=300, font=theme.FONT,
                              margin={"l": 10, "r": 10, "t": 30, "b": 10})
 
 

@@ -69,7 +69,7 @@ def matrix_figure(confusion, names: list[str], chosen: tuple[int, int] | None = 
                      tickmode="array", tickvals=names)  # every class named, none skipped for room
     fig.update_yaxes(title=t("evaluate.truth"), autorange="reversed", type="category", tickmode="array", tickvals=names)
     height = 340 if n <= 2 else MATRIX_HEIGHT
-    return fig.update_layout(height=height, font=theme.FONT, template="plotly_white",
+    return fig.update_layout(height=height, font=theme.FONT,
                              margin={"l": 10, "r": 10, "t": 10, "b": 10})
 
 

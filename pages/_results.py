@@ -71,7 +71,7 @@ def evaluation(info: rundir.RunInfo, root, on_progress=None) -> evaluate.Evaluat
 def _layout(fig: go.Figure, height: int, top: int = 50) -> go.Figure:
     """The house style; pages draw these figures with theme=None so the big fonts stay."""
     fig.update_layout(height=height, font=theme.FONT, margin={"l": 10, "r": 10, "t": top, "b": 10},
-                      legend={"orientation": "h", "y": -0.18, "font": theme.FONT}, template="plotly_white",
+                      legend={"orientation": "h", "y": -0.18, "font": theme.FONT},
                       title_font=theme.TITLE_FONT)
     return fig
 
@@ -225,4 +225,4 @@ def curves_figure(sets: list[curves.Curves], metric: str, smoothing: str = "none
     fig.update_xaxes(title=t("results.epoch"), dtick=1 if last < 10 else None, rangemode="nonnegative")
     if metric == "accuracy":
         fig.update_yaxes(tickformat=".1~%")
-    return fig.update_layout(font=theme.FONT, template="plotly_white", title_font=theme.TITLE_FONT)
+    return fig.update_layout(font=theme.FONT, title_font=theme.TITLE_FONT)

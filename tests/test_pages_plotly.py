@@ -1,11 +1,17 @@
 """Figures made safely across script threads (pages/_plotly.py): plotly looks pandas up in
 sys.modules without importing it, so every page takes plotly from the module that imports
-pandas first; Home, which draws nothing, leaves pandas to the first page that does."""
+pandas first; Home, which draws nothing, leaves pandas to the first page that does. And every
+figure drawn on the pages' template, plotly_white cut to what the pages draw."""
 import ast
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import plotly.io as pio
+
+from pages import _plotly
+from pages._plotly import go
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -72,3 +78,39 @@ def test_home_draws_before_loading_pandas():
               "print('pandas' in sys.modules, len(sys.modules))")
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.stdout.split()[0] == "False", done.stderr[-2000:]
+
+
+def _drawn_trace_types() -> set[str]:
+    """Every trace type a page makes: go.Heatmap(...) is "heatmap", fig.add_scatter(...) "scatter"."""
+    found = set()
+    for path in (REPO / "pages").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "go" \
+                    and node.attr not in ("Figure", "layout"):
+                found.add(node.attr.lower())
+            elif isinstance(node, ast.Attribute) and re.fullmatch(r"add_[a-z]+", node.attr) \
+                    and node.attr not in ("add_annotation", "add_shape", "add_trace"):
+                found.add(node.attr.removeprefix("add_"))
+    return found
+
+
+def test_the_template_covers_every_trace_type_the_pages_draw():
+    """A trace type missing from TRACES would be drawn with plotly.js's bare defaults, not plotly_white's."""
+    drawn = _drawn_trace_types()
+    assert {"bar", "heatmap", "scatter"} <= drawn
+    assert drawn <= set(_plotly.TRACES)
+
+
+def test_every_figure_takes_plotly_white_as_its_default_for_what_it_draws():
+    """The cut template keeps plotly_white's 2-D layout and its defaults for TRACES, value for value."""
+    white = pio.templates["plotly_white"].to_plotly_json()
+    figure = go.Figure(go.Scatter(x=[0, 1], y=[0, 1])).to_dict()["layout"]["template"]
+    assert figure["layout"] == {k: v for k, v in white["layout"].items() if k not in _plotly.NOT_2D}
+    assert figure["data"] == {k: white["data"][k] for k in _plotly.TRACES}
+
+
+def test_the_pages_name_no_template_of_their_own():
+    """A figure that names a template copies and validates all of it again (8-21 ms a figure)."""
+    naming = [path.name for path in sorted((REPO / "pages").glob("*.py")) if re.search(r"\btemplate=", path.read_text())
+              and path.name != "_plotly.py"]
+    assert naming == []
