@@ -18,6 +18,7 @@ from pages._components import PHOTO, dropzone_limit
 from pages._i18n import explain, t
 from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
 
+WARM_AFTER_S = 0.5  # after the paint (0.25-0.45 s on two cores); picking a photo takes longer
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
 
 
@@ -96,9 +97,10 @@ with photo_tab:
     with board:
         verdicts = st.container()  # above the list of own runs, which may grow
         photo_models = chosen(dataset, "photo_runs" if dataset == CATS_DOGS.id else f"photo_runs_{dataset}")
-    # sessions open (once per server) while the page paints and the student picks a photo; a model
-    # that cannot be served: verdict_row() shows why, beside the other models
-    inference.warm([info.path for info in photo_models if info.ok])
+    # sessions open (once per server) once the page has painted, while the student picks a photo: opened
+    # at once, they took the two cores from the browser's paint (python -m bench startup); a model that
+    # cannot be served: verdict_row() shows why, beside the other models
+    inference.warm([info.path for info in photo_models if info.ok], after_s=WARM_AFTER_S)
     with controls:
         camera = st.toggle(t("predict.camera"), key="use_camera", bind="query-params")
         upload = (st.camera_input(t("predict.camera_label")) if camera

@@ -130,3 +130,19 @@ def test_table_lists_good_models_and_says_why_others_are_not(tiny_mnist_run, tmp
     assert "not available" in rows["feature_extraction_augmented"]
     assert [info.name for info in list_runs(trained)] == sorted(
         ["mnist", "scratch", "scratch_augmented", "feature_extraction", "fine_tuning"])
+
+
+def test_warm_opens_the_sessions_after_its_delay_and_a_verdict_asked_sooner_opens_its_own(run):
+    """Predict opens its models' sessions a second after the page is sent (the paint goes first);
+    a photo given sooner is judged at once, by the session it opens, which the late warm-up keeps."""
+    key = str(run.resolve())
+    thread = inference.warm([run], after_s=0.5)
+    assert thread is not None and key not in inference._cache  # nothing opened before the delay
+    early = predictor(run)  # a verdict within the delay
+    thread.join(10)
+    assert predictor(run) is early  # the warm-up found it open
+    inference.forget(run)
+    thread = inference.warm([run], after_s=0.0)
+    thread.join(10)
+    assert key in inference._cache and inference.warm([run]) is None  # all open: nothing to do
+    inference.forget(run)

@@ -140,10 +140,11 @@ def predictor(model_dir: str | Path) -> Predictor:
         return _cache[key][1]
 
 
-def warm(model_dirs) -> threading.Thread | None:
-    """Open the sessions of these model dirs in a background thread (about 0.1 s of CPU each), so
-    a page paints first and the first verdict still finds its session open; a dir that cannot be
-    served is left for the caller's predictor() to explain. None when all are open already."""
+def warm(model_dirs, after_s: float = 0.0) -> threading.Thread | None:
+    """Open the sessions of these model dirs in a background thread (about 0.1 s of CPU each),
+    `after_s` seconds from now, so a page paints first and the first verdict still finds its
+    session open; a dir that cannot be served is left for the caller's predictor() to explain. None
+    when all are open already. A verdict asked for sooner opens its session itself (predictor())."""
     keys = [str(Path(model_dir).resolve()) for model_dir in model_dirs]
     with _lock:
         pending = [key for key in keys if key not in _cache or _cache[key][0] != _identity(key)]
@@ -159,7 +160,8 @@ def warm(model_dirs) -> threading.Thread | None:
 
     # not a daemon: the interpreter waits for it at exit (well under a second) instead of killing
     # it inside onnxruntime's session constructor, which aborts the process ("terminate called")
-    thread = threading.Thread(target=open_all, name="open-sessions", daemon=False)
+    thread = threading.Timer(after_s, open_all)
+    thread.name, thread.daemon = "open-sessions", False
     thread.start()
     return thread
 
