@@ -3,13 +3,12 @@ computation in core/."""
 import streamlit as st
 
 from pages import _share
+from pages import _theme as theme
 from pages._i18n import language_switch, t
 from pages._prefetch import prefetch
 from pages._registry import HOME, sections
 
-# An emoji icon: the browser draws it itself, while a Material page icon is fetched from
-# fonts.gstatic.com (no request may leave the machine: tests/e2e/test_browser_offline.py).
-st.set_page_config(page_title="ConvNet Classroom", page_icon="🧠", layout="wide")
+st.set_page_config(page_title="ConvNet Classroom", page_icon=theme.ICON, layout="wide")  # inline SVG: _theme says why
 language_switch()
 
 navigation = st.navigation({

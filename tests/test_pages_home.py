@@ -3,12 +3,16 @@ number, never Streamlit's "None"), and the hardware section, painted last, still
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import paths
+from pages import _theme as theme
 from pages.strings import CATALOG
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,3 +38,28 @@ def test_an_unavailable_model_shows_a_dash_not_none(tmp_path, monkeypatch, lang)
     assert row[words["home.col.book"]].endswith("%")  # the book's number, as a percent like Compare's
     assert "None" not in table
     assert [m.label for m in at.metric][:1] == [words["home.device"]]  # the hardware section, after the table
+
+
+FIRST_PAGE = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("app.py", default_timeout=120).run()
+at.session_state["lang"] = "zh-TW"
+at.run()
+print(len(at.exception), "streamlit.emojis" in sys.modules)
+"""
+
+
+@pytest.mark.slow  # a fresh interpreter
+def test_the_first_page_loads_no_emoji_catalogue():
+    """The favicon is an inline SVG (pages/_theme.py ICON): an emoji icon had Streamlit import its
+    catalogue of every emoji, a regular expression compiled on each server's first page (~0.1 s)."""
+    done = subprocess.run([sys.executable, "-c", FIRST_PAGE], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == ["0", "False"], done.stderr[-2000:]
+
+
+def test_the_icon_is_a_kernel_over_an_input_in_the_explainers_colours():
+    svg = ElementTree.fromstring(theme.ICON)
+    fills = [rect.get("fill") for rect in svg.iter("{http://www.w3.org/2000/svg}rect")]
+    assert fills == [theme.BLUE] * 16 + ["none"]
+    assert theme.ICON.isascii()  # Streamlit checks non-ASCII icons against its emoji catalogue
