@@ -65,7 +65,7 @@ def photos(count: int) -> list[bytes]:
 def expected(models, data: bytes) -> list[list[str]]:
     """What Predict shows for this photo, [model name, "label · confidence"] per model, in English."""
     from core.data.images import open_image
-    from pages._components import PHOTO
+    from pages._inputs import PHOTO
     from pages.strings import CATALOG
 
     image = open_image(data, fit=(PHOTO, PHOTO))

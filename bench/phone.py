@@ -76,7 +76,7 @@ def run(quick: bool) -> dict:
     from bench._photos import cat_photo, phone_photo
     from core.data.images import open_image
     from core.serving.inference import predictor
-    from pages._components import PHOTO
+    from pages._inputs import PHOTO
 
     models = [predictor(m.path) for m in _models.present() if m.recipe != "mnist"]
     source = cat_photo()

@@ -1,17 +1,17 @@
-"""Widgets and figures the explainer pages share, in the colour language of pages/_theme.py."""
+"""Widgets and figures the explainer pages share, in the colour language of pages/_theme.py (the
+inputs of pages that draw no figure are in pages/_inputs.py)."""
 from __future__ import annotations
-
-import json
 
 import numpy as np
 import streamlit as st
 
-from core.data.images import MAX_FILE_MB, BadImage, open_image, prepare_image
+from core.data.images import prepare_image
 from core.explainers import mechanics
 from core.explainers.inside import diverging
 from pages import _share as share
 from pages import _theme as theme
 from pages._i18n import t
+from pages._inputs import names, photo_upload
 from pages._plotly import go
 
 SWATCHES = {"input": ("■", theme.BLUE), "kernel": ("■", theme.ORANGE), "output": ("■", theme.TEAL),
@@ -19,7 +19,6 @@ SWATCHES = {"input": ("■", theme.BLUE), "kernel": ("■", theme.ORANGE), "outp
 PHOTO_SIDE = 48  # uploaded photos are resized to this, so single windows stay visible
 FEATURE_MAP_PX = 256  # a feature map's picture, drawn in blocks of pixels at about this size
 TICK_MARGIN = 30  # px beside and below a small grid for its tick labels
-PHOTO = 240  # px: Predict's photo, small beside the verdicts; decoded about that large (open_image's fit)
 DEFAULT_GRID = np.array([  # a small hand-typed "7" (figure 5.1's idea, on a grid one can edit)
     [0, 0, 0, 0, 0, 0, 0],
     [0, 9, 9, 9, 9, 9, 0],
@@ -123,35 +122,6 @@ def legend(*items: str) -> None:
 
 
 # --- inputs --------------------------------------------------------------------------------
-
-
-def names(prefix: str, options):
-    """A format_func naming each option by its catalog key `prefix.option`, translated now:
-    Streamlit may call it later, outside this run and its language."""
-    return {option: t(f"{prefix}.{option}") for option in options}.get
-
-
-def dropzone_limit() -> None:
-    """Streamlit's dropzone says "200MB per file" (its own upload limit, in English) under our
-    translated label; this page's CSS puts our limit there instead, in the user's language."""
-    note = json.dumps(t("components.dropzone", mb=MAX_FILE_MB), ensure_ascii=False)  # a quoted CSS string
-    st.html(f"<style>[data-testid=stFileUploaderDropzoneInstructions] > * {{display: none}}"
-            f"[data-testid=stFileUploaderDropzoneInstructions]::after {{content: {note}}}</style>")
-
-
-def photo_upload(key: str, missing: str):
-    """An uploaded image as PIL, or None with one translated message saying why: `missing` (a
-    catalog key) while nothing is uploaded, the reason when the file is refused (never both)."""
-    upload = st.file_uploader(t("components.upload", mb=MAX_FILE_MB), key=key)
-    dropzone_limit()
-    if upload is None:
-        st.info(t(missing))
-        return None
-    try:
-        return open_image(upload.getvalue())
-    except BadImage as error:
-        st.error(t(f"components.bad_image.{error.code}", mb=MAX_FILE_MB))
-        return None
 
 
 def input_picker(key: str) -> np.ndarray:

@@ -12,7 +12,6 @@ from core.datasets import CATS_DOGS
 from pages import _passcode as passcode
 from pages import _theme as theme
 from pages._i18n import explain, language, t
-from pages._plotly import go
 
 BOOK = "book"  # the selector's key for the chapter's own cats/dogs photos
 UPLOAD = "upload"  # ... for a zip uploaded here
@@ -113,8 +112,11 @@ def report(found: labelled.Scan) -> bool:
     return True
 
 
-def _counts_figure(result: check.Report, names: dict[str, str]) -> go.Figure:
-    """Images per class, one bar each: the imbalance shows at a glance."""
+def _counts_figure(result: check.Report, names: dict[str, str]):
+    """Images per class, one bar each: the imbalance shows at a glance. pages/_plotly.py (and pandas)
+    load here, with the first folder checked, so Train's page does not wait for them (pages/_inputs.py)."""
+    from pages._plotly import go
+
     labels = [names.get(c, c) for c in result.classes]
     fig = go.Figure(go.Bar(x=labels, y=[result.counts[c] for c in result.classes], marker_color=theme.SERIES[0],
                            text=[str(result.counts[c]) for c in result.classes], textposition="outside"))

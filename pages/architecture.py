@@ -8,6 +8,7 @@ from core import recipes
 from core.artifacts import shipped
 from core.explainers import architecture
 from pages import _components as ui
+from pages import _inputs as inputs
 from pages import _theme as theme
 from pages._i18n import t
 from pages._plotly import go
@@ -21,7 +22,7 @@ st.markdown(t("architecture.intro"))
 
 choice = st.columns(2)
 recipe_id = choice[0].selectbox(t("architecture.recipe"), recipes.RECIPE_IDS, key="architecture.recipe", bind="query-params",
-                                format_func=ui.names("recipe", recipes.RECIPE_IDS))
+                                format_func=inputs.names("recipe", recipes.RECIPE_IDS))
 recipe = recipes.get(recipe_id)
 base = None
 if recipe.pretrained:
@@ -29,7 +30,7 @@ if recipe.pretrained:
     default = next(iter(served), recipes.DEFAULT_BASE)  # the base of the models a class sees
     base = choice[1].selectbox(t("architecture.base"), recipes.BASES, key="architecture.base", bind="query-params",
                                index=list(recipes.BASES).index(default),
-                               format_func=ui.names("architecture.base", recipes.BASES))
+                               format_func=inputs.names("architecture.base", recipes.BASES))
     groups = [t("architecture.served_group", base=t(f"architecture.base_name.{name}"),
                 recipes=t("architecture.list_separator").join(t(f"recipe.{r}") for r in served_recipes))
               for name, served_recipes in served.items()]

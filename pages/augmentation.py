@@ -9,7 +9,7 @@ from core import recipes
 from core.data import augment, folders
 from core.data.images import open_image, prepare_image
 from core.recipes import BOOK_AUGMENTATION, Augmentation
-from pages import _components as ui
+from pages import _inputs as inputs
 from pages import _share as share
 from pages._i18n import t
 
@@ -50,14 +50,14 @@ with pictures:
     photos = [sample.path for sample in folders.sample_photos()]
     sources = ("sample", "generated", "upload") if photos else ("generated", "upload")
     source = share.choice(t("augmentation.source"), sources, default=sources[0], key="augmentation.source",
-                          format_func=ui.names("augmentation.source", sources))
+                          format_func=inputs.names("augmentation.source", sources))
     photo = None
     if source == "sample":
         path = st.selectbox(t("augmentation.photo"), photos, format_func=lambda p: p.name,
                             key="augmentation.photo", bind="query-params")
         photo = open_image(path)
     elif source == "upload":
-        photo = ui.photo_upload("augmentation.upload", "augmentation.upload_missing")
+        photo = inputs.photo_upload("augmentation.upload", "augmentation.upload_missing")
     picture = prepare_image(photo, (SIDE, SIDE)).astype("uint8") if photo is not None else augment.demo_picture(SIDE)
 
     original, settings = st.columns([1, 2])

@@ -11,8 +11,9 @@ from core.explainers import curves
 from core.explainers.story import BOOK_BASE, STORY, Facts, Step
 from pages import _share as share
 from pages import _topk
+from pages._charts import curves_figure
 from pages._i18n import explain, t
-from pages._results import curves_figure, label
+from pages._results import label
 
 st.title(t("compare.title"))
 st.markdown(t("compare.intro"))

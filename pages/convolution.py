@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.explainers import mechanics
 from pages import _components as ui
+from pages import _inputs as inputs
 from pages import _share as share
 from pages import _theme as theme
 from pages._i18n import t
@@ -19,7 +20,7 @@ with right:
     st.subheader(t("convolution.kernel"))
     kernel = ui.kernel_picker("convolution", default="sobel_x")
     padding = share.choice(t("components.padding"), mechanics.PADDINGS, default="valid", key="convolution.padding",
-                           format_func=ui.names("components.padding", mechanics.PADDINGS))
+                           format_func=inputs.names("components.padding", mechanics.PADDINGS))
 
 output = mechanics.conv2d(image, kernel, 1, padding)
 out_rows, out_cols = output.shape

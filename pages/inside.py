@@ -11,7 +11,7 @@ from core.data.folders import sample_photos
 from core.explainers import mechanics
 from core.explainers.inside import channel_grid, channel_view, png, read_patterns
 from core.serving.inference import ModelUnavailable
-from pages import _components as ui
+from pages import _inputs as inputs
 from pages import _samples, _why
 from pages._i18n import explain as say
 from pages._i18n import t
@@ -53,9 +53,9 @@ kind = dataset if dataset in ("cats_and_dogs", "mnist") else "photos"  # any lab
 with source:
     ways = ("sample", "upload") if dataset == "mnist" or sample_photos(dataset) else ("upload",)
     way = st.segmented_control(t("inside.source"), ways, default=ways[0], required=True, key="inside_source",
-                               format_func=ui.names("inside.source", ways))
+                               format_func=inputs.names("inside.source", ways))
     if way == "upload":
-        image = ui.photo_upload("inside_upload", "inside.waiting")
+        image = inputs.photo_upload("inside_upload", "inside.waiting")
     elif dataset == "mnist":
         offered = digits()
         image = offered[st.selectbox(t("inside.sample"), list(offered), key="inside_sample")]

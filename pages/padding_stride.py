@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.explainers import mechanics
 from pages import _components as ui
+from pages import _inputs as inputs
 from pages import _share as share
 from pages import _theme as theme
 from pages._i18n import t
@@ -20,7 +21,7 @@ window = share.choice(t("components.window"), (3, 5), default=3, key="padding_st
                       format_func=lambda w: f"{w}×{w}")
 stride = controls[2].slider(t("padding_stride.stride"), 1, 3, 1, key="padding_stride.stride", bind="query-params")
 padding = share.choice(t("components.padding"), mechanics.PADDINGS, default="valid", key="padding_stride.padding",
-                       place=controls[3], format_func=ui.names("components.padding", mechanics.PADDINGS))
+                       place=controls[3], format_func=inputs.names("components.padding", mechanics.PADDINGS))
 
 image = mechanics.sample_digit(7, size).astype(float)
 kernel = mechanics.KERNEL_PRESETS[MEAN_KERNEL[window]]

@@ -14,9 +14,9 @@ from core.explainers import digits
 from core.serving import inference
 from core.serving.inference import ModelUnavailable
 from pages import _canvas, _samples, _topk, _why
-from pages._components import PHOTO, dropzone_limit
 from pages._i18n import explain, t
-from pages._results import confusion_figure, display_names, evaluation, label, load, models, probability_bars
+from pages._inputs import PHOTO, dropzone_limit
+from pages._results import display_names, evaluation, label, load, models
 
 WARM_AFTER_S = 0.5  # after the paint (0.25-0.45 s on two cores); picking a photo takes longer
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
@@ -45,6 +45,8 @@ def read(upload) -> Image.Image | None:
 
 
 def verdict(prediction, names: list[str]) -> None:
+    from pages._charts import probability_bars  # pandas loads with the digit tab's chart, not the photo tab's
+
     st.markdown(f"### {names[prediction.labels.index(prediction.label)]} · {prediction.confidence:.1%}")
     st.plotly_chart(probability_bars(prediction.labels, prediction.probabilities, names),
                     config={"staticPlot": True}, theme=None)
@@ -179,6 +181,8 @@ if batch_tab.open:  # only the chosen tab runs (key + bind track it): its compon
                     continue
                 finally:
                     bar.empty()
+                from pages._charts import confusion_figure  # pandas loads with the test set's chart
+
                 names = display_names(load(info).display_names)
                 matrix, gallery = st.columns([1, 2])
                 matrix.metric(t("predict.batch.accuracy"), f"{result.accuracy:.1%}",

@@ -20,7 +20,7 @@ from pages import _datasets
 from pages import _passcode as passcode
 from pages._busy import running_note
 from pages._i18n import explain, t
-from pages._results import curves_figure, forget_runs
+from pages._results import forget_runs
 
 POLL_SECONDS = 1.5
 
@@ -113,6 +113,8 @@ def live(run: Path) -> None:
         st.progress(within, text=t("train.progress", epoch=min(status.epoch + 1, status.epochs or 1),
                                    epochs=status.epochs or "…", phase=phase))
     if status.history:
+        from pages._charts import curves_figure  # pandas loads with a run's first curves, not with the page
+
         curves = [Curves(run.name, status.recipe or "", "run", status.history)]
         for column, metric in zip(st.columns(2), ("accuracy", "loss")):
             column.plotly_chart(curves_figure(curves, metric, height=460), key=f"live_{metric}", theme=None)

@@ -8,7 +8,7 @@ from pages.strings import CATALOG
 
 
 def _uploader():
-    from pages._components import photo_upload
+    from pages._inputs import photo_upload
 
     photo_upload("upload", "components.photo_missing")
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import plotly.io as pio
+import pytest
 
 from pages import _plotly
 from pages._plotly import go
@@ -41,7 +42,7 @@ import plotly.graph_objects, streamlit  # loaded in a running server
 sys.meta_path.insert(0, Slow())
 threading.Thread(target=lambda: __import__("pandas")).start()
 started.wait(10)
-from pages._results import probability_bars
+from pages._charts import probability_bars
 probability_bars(["cat", "dog"], [0.25, 0.75])
 print("drawn")
 """
@@ -64,20 +65,24 @@ def test_pages_import_plotly_only_through_the_module_that_imports_pandas_first()
     assert drawing and all("from pages._plotly import go" in path.read_text() for path in drawing)
 
 
-def test_home_draws_before_loading_pandas():
-    """Home shows no figure or table: what app.py and Home import leaves pandas (and pyarrow, ~0.25 s)
-    to the first page that draws one."""
-    modules = [alias.name if isinstance(node, ast.Import) else f"{node.module}.{alias.name}"
-               for path in (REPO / "app.py", REPO / "pages" / "home.py")
-               for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, (ast.Import, ast.ImportFrom))
-               for alias in node.names]
-    script = ("import importlib, sys\n"  # `from m import name`: m.name is a module, or a name in m
-              f"for name in {modules!r}:\n"
-              "    try:\n        importlib.import_module(name)\n"
-              "    except ImportError:\n        importlib.import_module(name.rpartition('.')[0])\n"
-              "print('pandas' in sys.modules, len(sys.modules))")
-    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert done.stdout.split()[0] == "False", done.stderr[-2000:]
+NO_CHART_PAGE = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("app.py", default_timeout=120).run()
+at.switch_page(sys.argv[1]).run()
+print(len(at.exception), "pandas" in sys.modules, "pyarrow" in sys.modules)
+"""
+
+
+@pytest.mark.slow  # a fresh interpreter per page
+@pytest.mark.parametrize("page", ["home", "predict", "inside", "train", "augmentation"])
+def test_a_page_without_a_chart_leaves_pandas_unloaded(page):
+    """Home, Predict's photo tab, Inside, Train without a run and Augmentation draw no chart: what they
+    import leaves pandas (with pyarrow, ~0.25 s; pages/_plotly.py imports it) to the first page or tab
+    that draws one (pages/_inputs.py, pages/_charts.py). Predict is a class's usual first page after Home."""
+    done = subprocess.run([sys.executable, "-c", NO_CHART_PAGE, f"pages/{page}.py"], cwd=REPO, capture_output=True,
+                          text=True, timeout=300)
+    assert done.stdout.split() == ["0", "False", "False"], done.stderr[-2000:]
 
 
 def _drawn_trace_types() -> set[str]:

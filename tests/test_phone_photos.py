@@ -45,7 +45,7 @@ def test_fit_leaves_other_formats_and_small_photos_whole():
 def test_a_12_megapixel_phone_photo_gets_the_full_decodes_verdicts():
     from bench import _models
     from core.serving.inference import predictor
-    from pages._components import PHOTO
+    from pages._inputs import PHOTO
 
     models = [predictor(m.path) for m in _models.present() if m.recipe != "mnist"]
     if not models:
