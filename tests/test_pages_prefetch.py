@@ -3,6 +3,7 @@ names chunks that exist in this Streamlit's bundle, and every page's run sends i
 after the page; the server watches no source files."""
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -32,11 +33,25 @@ def test_the_app_sends_the_prefetch_after_the_page():
 
 
 @pytest.mark.slow  # a fresh interpreter
-def test_the_server_watches_no_source_files():
-    """Streamlit reads the app's config from the folder it runs in: with the file watcher on, every run
-    that imported a module had the server resolve every module's path on its event loop before that
-    run's last messages went out (.streamlit/config.toml)."""
+def test_the_server_watches_no_source_files_and_rewrites_no_page():
+    """Streamlit reads the app's config from the folder it runs in (.streamlit/config.toml). With the
+    file watcher on, every run that imported a module had the server resolve every module's path on
+    its event loop before that run's last messages went out; with magic on, each page's syntax tree
+    was rewritten on its first visit."""
     read = ("from streamlit import config\nconfig.get_config_options(force_reparse=True)\n"
-            "print(config.get_option('server.fileWatcherType'))")
+            "print(config.get_option('server.fileWatcherType'), config.get_option('runner.magicEnabled'))")
     done = subprocess.run([sys.executable, "-c", read], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert done.stdout.strip() == "none", done.stderr[-2000:]
+    assert done.stdout.split() == ["none", "False"], done.stderr[-2000:]
+
+
+def test_no_page_relies_on_magic():
+    """With magic off, a bare value on a line of its own shows nothing: every expression statement in
+    app.py and pages/ is a call, or a docstring."""
+    bare = []
+    for path in [REPO / "app.py", *sorted((REPO / "pages").glob("*.py"))]:
+        tree = ast.parse(path.read_text())
+        docstrings = {id(node.body[0]) for node in ast.walk(tree) if isinstance(
+            node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body and isinstance(node.body[0], ast.Expr)}
+        bare += [f"{path.name}:{node.lineno}" for node in ast.walk(tree) if isinstance(node, ast.Expr)
+                 and not isinstance(node.value, ast.Call) and id(node) not in docstrings]
+    assert bare == []
