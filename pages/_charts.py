@@ -1,4 +1,4 @@
-"""The results pages' charts (predict, compare, train, evaluate): a model's probabilities, a
+"""The results pages' charts (Predict, Compare, Train): a model's probabilities, a test set's
 confusion matrix, runs' learning curves, in the colours of pages/_theme.py. Imported by a page
 where it draws one: pandas, which pages/_plotly.py imports, takes ~0.25 s to load."""
 from __future__ import annotations
