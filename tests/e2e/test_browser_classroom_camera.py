@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.artifacts.rundir import models
 from tests.e2e.conftest import CHROMIUM, REPO, _free_port
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def classroom_url(tmp_path):
     """The classroom command on a free port of 127.0.0.1 (a test serves nobody else), its
-    certificate in tmp_path; yields the address its banner printed."""
+    certificate in tmp_path; yields the address its banner printed, the banner and the log."""
     port = _free_port()
     log = tmp_path / "classroom.log"
     with open(log, "wb") as out:
@@ -36,7 +37,7 @@ def classroom_url(tmp_path):
             time.sleep(0.3)  # the banner's last line: Streamlit names the address too, before it
         banner = log.read_text().partition("ConvNet Classroom is served")[2]
         assert f"  {url}\n" in banner, log.read_text()[-3000:]
-        yield url, banner
+        yield url, banner, log
     finally:
         server.send_signal(signal.SIGTERM)  # the command stops its Streamlit
         try:
@@ -56,8 +57,13 @@ def camera_browser(browser):
     fake.close()
 
 
+def _seen(page, log) -> str:
+    """What the student saw and what the server said, for a failure's message."""
+    return f"page:\n{page.inner_text('body')[-3000:]}\n\nserver log:\n{log.read_text()[-3000:]}"
+
+
 def test_a_student_takes_a_photo_over_https_and_gets_every_verdict(classroom_url, camera_browser):
-    url, banner = classroom_url
+    url, banner, log = classroom_url
     assert "Advanced → Proceed to" in banner and "進階 → 繼續前往" in banner and "█" in banner
     shipped, _ = models("cats_and_dogs")
     usable = [i for i, info in enumerate(shipped) if info.ok]
@@ -73,7 +79,10 @@ def test_a_student_takes_a_photo_over_https_and_gets_every_verdict(classroom_url
                                timeout=30_000)  # the fake camera streams
         take.click()
         for i in usable:
-            page.locator(f".st-key-verdict_{i} h3").wait_for(timeout=60_000)
+            try:
+                page.locator(f".st-key-verdict_{i} h3").wait_for(timeout=60_000)
+            except PlaywrightTimeout:
+                pytest.fail(f"no verdict {i} in 60 s\n{_seen(page, log)}")
             assert re.search(r"\d+\.\d%", page.locator(f".st-key-verdict_{i} h3").inner_text())
         assert page.evaluate("() => location.protocol") == "https:"
         page.screenshot(path="/tmp/classroom_camera.png")
