@@ -57,7 +57,7 @@ else:
             st.warning(t("home.unavailable_why", model=t(f"recipe.{row.recipe}"), reason=explain(row.problem)))
 
 st.subheader(t("home.hardware"))
-from core.serving import system  # noqa: E402  (onnxruntime, ~0.7 s: last, once the rest is painted)
+from core.serving import system  # noqa: E402  (onnxruntime and numpy: last, once the rest is painted)
 
 machine = system.describe()
 cols = st.columns(4)
@@ -66,6 +66,6 @@ cols[1].metric(t("home.provider"), machine["provider"].replace("ExecutionProvide
 cols[2].metric(t("home.cpu"), t("home.cores", n=machine["cores"]))
 cols[3].metric(t("home.version"), machine["version"])
 st.caption(machine["cpu"])
-if not machine["opened"]:
+if not machine["known"]:
     st.caption(t("home.provider_untried"))
 st.caption(t("credit.data"))

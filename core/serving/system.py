@@ -34,15 +34,17 @@ def session_provider() -> str | None:
 
 
 def describe() -> dict:
-    """This machine for Home; `provider` is the one sessions really use where a model opened
-    (`opened`), else the first one onnxruntime would be asked for."""
-    used = session_provider()
-    provider = used or providers()[0]
+    """This machine for Home. `provider` is the one sessions use: certain (`known`) where
+    onnxruntime lists no provider but the CPU, or where a model opened; else the first one
+    onnxruntime would be asked for. Only a listed GPU provider needs a session to tell."""
+    listed = providers()
+    used = session_provider() if listed[0] != "CPUExecutionProvider" else None
+    provider = used or listed[0]
     return {
         "version": __version__,
         "device": "GPU" if provider == "CUDAExecutionProvider" else "CPU",
         "provider": provider,
-        "opened": used is not None,
+        "known": used is not None or listed == ["CPUExecutionProvider"],
         "cpu": cpu_name(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
