@@ -127,16 +127,16 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _server(folder: Path):
-    """`streamlit run app.py` in `folder` on a free port (an empty runs dir); yields (url, the
-    moment it was spawned, its process) once its health endpoint answers."""
+def _server(folder: Path, environ: dict | None = None):
+    """`streamlit run app.py` in `folder` on a free port (an empty runs dir; `environ` added to
+    ours); yields (url, the moment it was spawned, its process) once its health endpoint answers."""
     port, runs = _free_port(), tempfile.mkdtemp(prefix="bench-runs-")
     url, log = f"http://127.0.0.1:{port}", tempfile.TemporaryFile()
     spawned = time.perf_counter()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=folder, env={**os.environ, "CONVNET_RUNS": runs}, stdout=log, stderr=subprocess.STDOUT)
+        cwd=folder, env={**os.environ, "CONVNET_RUNS": runs, **(environ or {})}, stdout=log, stderr=subprocess.STDOUT)
     try:
         while True:
             try:
@@ -217,13 +217,13 @@ def _context(browser):
     return context
 
 
-def _visits(browser, folder: Path, titles: dict[str, str], menu: dict[str, str]) -> dict:
+def _visits(browser, folder: Path, titles: dict[str, str], menu: dict[str, str], environ: dict | None = None) -> dict:
     """One fresh server: the default page's cold paint (from spawning the server), then each
     other page's first visit from the sidebar menu: from the click, with the server idle, to the
     page painted (PAINTED)."""
     context = _context(browser)
     try:
-        with _server(folder) as (url, spawned, server):
+        with _server(folder, environ) as (url, spawned, server):
             page = context.new_page()
             page.goto(url)
             first = next(iter(titles))
@@ -365,7 +365,15 @@ def run(quick: bool) -> dict:
         for name, text in files.items():
             (folder / name).parent.mkdir(exist_ok=True)
             (folder / name).write_text(text)
-    app, bare, floor, slider, loads = [], [], [], [], []
+    # the models' checksums recorded (core.artifacts.files), as on every start but the first; a first start
+    # (after a clone, or with a model changed) is timed too, with a cache dir of its own
+    record, previous = tempfile.mkdtemp(prefix="bench-cache-"), os.environ.get("CONVNET_CACHE")
+    os.environ["CONVNET_CACHE"] = record
+    from core.artifacts.rundir import list_runs
+    from core.paths import TRAINED_DIR
+
+    list_runs(TRAINED_DIR)
+    app, first, bare, floor, slider, loads = [], [], [], [], [], []
     app_deep, floor_deep = ({name: [] for name in others} for _ in range(2))
     bare_deep, legacy_deep = [], []
     shuffle = random.Random(0)
@@ -376,12 +384,16 @@ def run(quick: bool) -> dict:
             _floor_app(floor_dir, kinds, HOME.name)
             for _ in range(rounds):  # every candidate once per round, in a fresh order
                 loads.append(round(os.getloadavg()[0], 2))
-                jobs = [("app", None), ("bare", None), ("floor", None), ("bare_deep", None), ("legacy_deep", None)] + [
+                jobs = [("app", None), ("first", None), ("bare", None), ("floor", None), ("bare_deep", None),
+                        ("legacy_deep", None)] + [
                     (kind, n) for n in others for kind in ("app_deep", "floor_deep")]
                 shuffle.shuffle(jobs)
                 for kind, name in jobs:
                     if kind == "app":
                         app.append(_visits(browser, REPO, titles, menu))
+                    elif kind == "first":
+                        first.append(_visits(browser, REPO, {HOME.name: titles[HOME.name]}, {},
+                                             {"CONVNET_CACHE": tempfile.mkdtemp(dir=record)}))
                     elif kind == "bare":
                         bare.append(_visits(browser, bare_dir, {"x": "x", **{n: n for n in BARE_PAGES}},
                                             {n: n for n in BARE_PAGES}))
@@ -398,7 +410,11 @@ def run(quick: bool) -> dict:
             slider = _slider_steps(browser, steps, en)
         finally:
             browser.close()
-    for folder in (bare_dir, legacy_dir, floor_dir):
+            if previous is None:
+                os.environ.pop("CONVNET_CACHE")
+            else:
+                os.environ["CONVNET_CACHE"] = previous
+    for folder in (bare_dir, legacy_dir, floor_dir, record):
         shutil.rmtree(folder, ignore_errors=True)
     imports = {name: _page_imports(name) for name in [HOME.name, *others]}
     home = _home_imports()
@@ -406,6 +422,8 @@ def run(quick: bool) -> dict:
     bare_menu = [median(list(r["menu_s"].values())) for r in bare]  # a round's: the median of its ten first visits
     home_cold = [r["cold_s"] for r in app]
     paint = _ratio_row("Home: server spawned → page painted (cold)", home_cold, bare_cold, PAINT_TARGET)
+    first_paint = _ratio_row("Home: the same on a first start (no checksums recorded yet)",
+                             [r["cold_s"] for r in first], bare_cold, PAINT_TARGET)
     menu_rows = [_ratio_row(f"{name}: first visit from the menu", [r["menu_s"][name] for r in app], bare_menu,
                             VISIT_TARGET) for name in others]
     deep_rows = [_ratio_row(f"{name}: deep link on a fresh server", app_deep[name], bare_deep, VISIT_TARGET)
@@ -439,7 +457,7 @@ def run(quick: bool) -> dict:
     return {
         "tables": [
             table(f"This app vs the bare app (one-line pages), medians of {rounds} round(s) (seconds; × bare: the "
-                  "median of per-round ratios)", columns, [paint] + menu_rows + deep_rows + [legacy]),
+                  "median of per-round ratios)", columns, [paint, first_paint] + menu_rows + deep_rows + [legacy]),
             table(f"This app vs the floor app (each page's elements, nothing else), medians of {rounds} "
                   "round(s)", floor_columns, [floor_paint] + floor_menu + floor_deep_rows),
             table("What the stack itself costs: each floor page by deep link vs the bare app's one-line page (median "
@@ -454,6 +472,9 @@ def run(quick: bool) -> dict:
         "targets": [
             target("Home's cold first paint vs the bare app's", f"≤ {PAINT_TARGET:g}×",
                    f"{paint[3]:.2f}× ({paint[1]:.2f} s vs {paint[2]:.2f} s)", paint[3] <= PAINT_TARGET),
+            target("Home's cold first paint vs the bare app's, on a first start (no checksums recorded)",
+                   f"≤ {PAINT_TARGET:g}×", f"{first_paint[3]:.2f}× ({first_paint[1]:.2f} s vs {first_paint[2]:.2f} s)",
+                   first_paint[3] <= PAINT_TARGET),
             target("Home's cold first paint vs its floor page's", f"≤ {PAINT_TARGET:g}×",
                    f"{floor_paint[3]:.2f}× ({floor_paint[1]:.2f} s vs {floor_paint[2]:.2f} s)",
                    floor_paint[3] <= PAINT_TARGET),
@@ -471,7 +492,9 @@ def run(quick: bool) -> dict:
             "`streamlit run` (empty runs dir) and its own browser context at 1280×720. A round runs every candidate "
             "once, in a fresh order: this app's cold start (then each page from the sidebar menu, in menu order), "
             "the bare app's (then each of its ten other pages), the floor app's (then each of its pages), and a "
-            "fresh server per deep link.",
+            "fresh server per deep link. Every server of this app finds the models' checksums recorded in the cache "
+            "dir (core.artifacts.files), as every start but the first does, except one more cold start per round "
+            "with an empty cache dir: a first start, which hashes the shipped models (116 MB).",
             "The bare app: `st.navigation` over eleven pages whose whole script is `st.title(...)`, in a temporary "
             "folder (no pages/ folder, so no legacy pages mode). The floor app: the same router over one page per "
             "page of this app, whose script is its title and as many elements of each kind (KINDS in "
@@ -494,7 +517,7 @@ def run(quick: bool) -> dict:
             f"The TensorFlow check runs the home page through AppTest in a fresh interpreter: titles "
             f"{home['titles']}, exceptions {home['exceptions'] or 'none'}.",
         ],
-        "data": {"app": app, "bare": bare, "floor": floor, "app_deep": app_deep, "bare_deep": bare_deep,
+        "data": {"app": app, "first_start": first, "bare": bare, "floor": floor, "app_deep": app_deep, "bare_deep": bare_deep,
                  "floor_deep": floor_deep, "legacy_deep": legacy_deep, "kinds": kinds, "slider_s": slider,
                  "load_per_round": loads, "imports": imports, "home_page": home},
     }

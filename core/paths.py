@@ -19,3 +19,11 @@ SAMPLES_DIR = REPO / "samples"  # a few photos per data set, with their credit (
 def runs_dir() -> Path:
     """Where new runs land (never over `trained/`): $CONVNET_RUNS or ./runs."""
     return Path(os.environ.get("CONVNET_RUNS", REPO / "runs")).resolve()
+
+
+def cache_dir() -> Path:
+    """What may be thrown away and made again (the models' verified checksums): $CONVNET_CACHE,
+    else $XDG_CACHE_HOME/convnet-classroom, else ~/.cache/convnet-classroom."""
+    if os.environ.get("CONVNET_CACHE"):
+        return Path(os.environ["CONVNET_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "convnet-classroom"

@@ -11,6 +11,7 @@ import ipaddress
 import os
 import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,9 @@ import pytest
 from PIL import Image
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# a cache dir of the test session's own (servers started by tests inherit it): no record of checksums
+# from the user's app (core.artifacts.files) is trusted or written by a test
+os.environ["CONVNET_CACHE"] = tempfile.mkdtemp(prefix="convnet-cache-")
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SHARED_DATA = REPO.parent / "shared" / "data"

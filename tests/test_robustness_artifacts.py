@@ -3,7 +3,9 @@ still lists every other model. Each case breaks a copy of a tiny exported MNIST 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,72 @@ def test_warm_opens_the_sessions_after_its_delay_and_a_verdict_asked_sooner_open
     thread.join(10)
     assert key in inference._cache and inference.warm([run]) is None  # all open: nothing to do
     inference.forget(run)
+
+
+@pytest.fixture
+def record(tmp_path, monkeypatch):
+    """A model file older than the racy window, a cache dir of its own, and no hashes remembered
+    by this process: as a fresh server finds them."""
+    from core.artifacts import files
+
+    monkeypatch.setenv("CONVNET_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(files, "_sha_cache", {})
+    model = tmp_path / "model.onnx"
+    model.write_bytes(b"weights" * 1000)
+    old = model.stat().st_mtime_ns - 10 * files.RACY_NS
+    os.utime(model, ns=(old, old))
+    monkeypatch.setattr(files.time, "time_ns", lambda: model.stat().st_ctime_ns + 10 * files.RACY_NS)
+    return model
+
+
+def test_a_verified_hash_is_remembered_across_server_starts(record, monkeypatch):
+    """A second server (a fresh _sha_cache) reads the record instead of hashing the file again."""
+    from core.artifacts import files
+
+    expected = files.sha256_file(record)
+    assert json.loads((files.paths.cache_dir() / files.RECORD_NAME).read_text())[str(record.resolve())][-1] == expected
+    monkeypatch.setattr(files, "_sha_cache", {})
+    monkeypatch.setattr(files, "_sha256", lambda path: pytest.fail("hashed again"))
+    assert files.sha256_file(record) == expected
+
+
+@pytest.mark.parametrize("change", ["same size and mtime", "replaced by rename"])
+def test_a_file_changed_since_it_was_recorded_is_hashed_again(record, monkeypatch, change):
+    """Bytes changed in place with the size and mtime put back (its ctime moves, which no user can
+    set), or a copy moved over it (a new inode): the record no longer vouches for it."""
+    from core.artifacts import files
+
+    files.sha256_file(record)
+    stat = record.stat()
+    if change == "replaced by rename":
+        (record.parent / "new.onnx").write_bytes(b"WEIGHTS" * 1000)
+        os.replace(record.parent / "new.onnx", record)
+    else:
+        time.sleep(0.01)  # the ctime's next tick
+        record.write_bytes(b"WEIGHTS" * 1000)
+    os.utime(record, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    monkeypatch.setattr(files, "_sha_cache", {})
+    assert files.sha256_file(record) == files._sha256(record)
+
+
+def test_a_file_written_moments_ago_is_not_recorded(record, monkeypatch):
+    """Within its timestamps' tick a file may change again unseen (git's racy-clean rule)."""
+    from core.artifacts import files
+
+    monkeypatch.setattr(files.time, "time_ns", lambda: record.stat().st_ctime_ns + files.RACY_NS // 2)
+    files.sha256_file(record)
+    assert not (files.paths.cache_dir() / files.RECORD_NAME).exists()
+
+
+@pytest.mark.parametrize("damage", ["not json", "a list", "unwritable"])
+def test_a_damaged_or_unwritable_record_only_costs_a_hashing(record, damage):
+    from core.artifacts import files
+
+    cache = files.paths.cache_dir()
+    if damage == "unwritable":
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text("a file where the cache dir should be")
+    else:
+        cache.mkdir(parents=True)
+        (cache / files.RECORD_NAME).write_text("{" if damage == "not json" else "[1, 2]")
+    assert files.sha256_file(record) == files._sha256(record)
