@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import io
 import ipaddress
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-import segno
 import streamlit as st
 from streamlit import net_util
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pages import _theme as theme
 from pages._i18n import language, t
+
+if TYPE_CHECKING:
+    import segno
 
 QR_PX = 440  # the code's side on screen: about a metre wide on a classroom projection
 LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
@@ -55,7 +58,10 @@ def student_link(browser_url: str, query: str, lan_ip: str | None) -> tuple[str,
 
 
 def qr(url: str) -> segno.QRCode:
-    """The link as a QR code, made here (no request leaves the machine), medium error correction."""
+    """The link as a QR code, made here (no request leaves the machine), medium error correction.
+    segno loads when a code is asked for, not with every page (~10 ms of CPU)."""
+    import segno
+
     return segno.make(url, error="m", micro=False)
 
 
