@@ -205,7 +205,7 @@ def test_a_file_written_moments_ago_is_not_recorded(record, monkeypatch):
     assert not (files.paths.cache_dir() / files.RECORD_NAME).exists()
 
 
-@pytest.mark.parametrize("damage", ["not json", "a list", "unwritable"])
+@pytest.mark.parametrize("damage", ["not json", "a list", "an entry of another shape", "unwritable"])
 def test_a_damaged_or_unwritable_record_only_costs_a_hashing(record, damage):
     from core.artifacts import files
 
@@ -215,5 +215,6 @@ def test_a_damaged_or_unwritable_record_only_costs_a_hashing(record, damage):
         cache.write_text("a file where the cache dir should be")
     else:
         cache.mkdir(parents=True)
-        (cache / files.RECORD_NAME).write_text("{" if damage == "not json" else "[1, 2]")
+        text = {"not json": "{", "a list": "[1, 2]", "an entry of another shape": json.dumps({str(record.resolve()): 5})}
+        (cache / files.RECORD_NAME).write_text(text[damage])
     assert files.sha256_file(record) == files._sha256(record)

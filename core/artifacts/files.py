@@ -54,7 +54,7 @@ def sha256_file(path: Path) -> str:
     if key not in _sha_cache:
         stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
         entry = _record().get(key[0])
-        if entry is not None and entry[:-1] == stamp:
+        if isinstance(entry, list) and entry[:-1] == stamp and isinstance(entry[-1], str):
             _sha_cache[key] = entry[-1]
         else:
             _sha_cache[key] = _sha256(path)
