@@ -3,14 +3,12 @@ computation in core/."""
 import streamlit as st
 
 from pages import _share
+from pages import _theme as theme
 from pages._i18n import language_switch, t
 from pages._prefetch import prefetch
 from pages._registry import HOME, sections
 
-# Streamlit's own favicon: any other costs each server's first page. An image or SVG goes through Streamlit's image
-# code, which imports numpy and Pillow (~0.1 s; Home needs neither), an emoji loads Streamlit's catalogue of every
-# emoji, and a Material icon is fetched from the internet (python -m bench startup; tests/test_pages_home.py)
-st.set_page_config(page_title="ConvNet Classroom", layout="wide")
+st.set_page_config(page_title="ConvNet Classroom", page_icon=theme.ICON, layout="wide")  # _theme says why
 language_switch()
 
 navigation = st.navigation({

@@ -1,6 +1,7 @@
 """No request leaves the machine: every registered page, in both languages, loads with every
 request the browser makes going to the app's own host. (A Material page icon, for one, is
-fetched from fonts.gstatic.com: app.py says why the app keeps Streamlit's own.)"""
+fetched from fonts.gstatic.com, and so is the page's own icon where the app sets none: pages/_theme.py
+says why the icon is an inline SVG.)"""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
