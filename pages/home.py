@@ -57,7 +57,7 @@ else:
             st.warning(t("home.unavailable_why", model=t(f"recipe.{row.recipe}"), reason=explain(row.problem)))
 
 st.subheader(t("home.hardware"))
-from core.serving import system  # noqa: E402  (onnxruntime and numpy: last, once the rest is painted)
+from core.serving import system  # noqa: E402  (onnxruntime, where a GPU provider is installed: last)
 
 machine = system.describe()
 cols = st.columns(4)

@@ -1,6 +1,6 @@
 """What this machine offers the serving path, for Home: no TensorFlow, and where the installed
-onnxruntime has no GPU provider, no onnxruntime or numpy either (0.13-0.2 s of CPU on a fresh
-server's first page, the first page a class sees: python -m bench startup)."""
+onnxruntime has no GPU provider, no onnxruntime and no session either (its import took 0.03-0.08 s
+of CPU on a fresh server's first page, the first page a class sees: python -m bench startup)."""
 from __future__ import annotations
 
 import importlib.util
