@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import paths
+from core.serving import system
 from pages import _theme as theme
 from pages.strings import CATALOG
 
@@ -50,6 +51,8 @@ print(len(at.exception), *(name in sys.modules for name in ("streamlit.emojis", 
 """
 
 
+@pytest.mark.skipif(system.gpu_provider_installed(), reason="onnxruntime-gpu is installed here: Home opens a "
+                    "session to tell the provider")
 @pytest.mark.slow  # a fresh interpreter
 def test_the_first_page_loads_no_emoji_catalogue_or_onnxruntime():
     """Home, in both languages, on a fresh server. The favicon is an inline SVG (pages/_theme.py

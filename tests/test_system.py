@@ -52,12 +52,18 @@ def test_a_gpu_provider_is_installed_where_its_library_is(monkeypatch, tmp_path,
     assert system.gpu_provider_installed() is (library is not None)
 
 
+CPU_WHEEL = pytest.mark.skipif(system.gpu_provider_installed(), reason="onnxruntime-gpu is installed here "
+                               "(requirements-gpu.txt): Home opens a session to tell the provider")
+
+
+@CPU_WHEEL
 def test_this_machines_onnxruntime_has_no_gpu_provider():
     """The CPU wheel (requirements.txt) ships no GPU provider's library, so the test below holds here."""
     assert not system.gpu_provider_installed() and ort.get_available_providers()[-1] == "CPUExecutionProvider"
     assert "CUDAExecutionProvider" not in ort.get_available_providers()
 
 
+@CPU_WHEEL
 @pytest.mark.slow  # a fresh interpreter
 def test_without_a_gpu_provider_home_says_cpu_without_importing_onnxruntime_or_numpy():
     code = ("import sys\nfrom core.serving import system\nmachine = system.describe()\n"
